@@ -1,0 +1,176 @@
+//! A generator of large synthetic programmes, for benchmarks and scale tests.
+//!
+//! It writes the real source format (the same files an author writes) so that a
+//! benchmark exercises every stage. The output depends only on the [`Spec`]: the same
+//! seed gives byte-for-byte the same corpus. It is not part of the command-line tool.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// The shape of a generated corpus.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    pub documents: usize,
+    pub versions: usize,
+    /// Numbered sections a version; each has `clauses_per_section` paragraph clauses.
+    pub sections: usize,
+    pub clauses_per_section: usize,
+    /// Words in a paragraph clause.
+    pub words_per_clause: usize,
+    pub seed: u64,
+}
+
+impl Spec {
+    /// About 8 KB of Markdown a version page, as in the benchmark target.
+    pub fn pages(versions_total: usize, seed: u64) -> Spec {
+        let documents = (versions_total / 100).max(1);
+        Spec {
+            documents,
+            versions: versions_total.div_ceil(documents),
+            sections: 6,
+            clauses_per_section: 6,
+            words_per_clause: 26,
+            seed,
+        }
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the", "testing", "shall", "DCC", "provide", "evidence", "phase", "approval", "service",
+    "incident", "management", "interface", "report", "criteria", "entry", "exit", "each",
+    "release", "environment", "data", "results", "within", "working", "days", "of", "and",
+    "to", "for", "a", "with", "User", "party", "document", "coverage", "requirement", "scenario",
+    "case", "defect", "threshold", "severity", "schedule", "window", "notify", "publish",
+    "submit", "review", "panel", "agree", "record", "complete", "before", "after", "any",
+];
+
+const TERMS: &[&str] = &[
+    "Testing Issue",
+    "Test Completion Report",
+    "Exit Criteria",
+    "Test Environment",
+    "Mandatory User Testing",
+];
+
+/// Writes a corpus under `dir` (which gets `content/`). Returns the number of version
+/// files written.
+pub fn generate(dir: &Path, spec: &Spec) -> io::Result<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let content = dir.join("content");
+    let prog = content.join("gen");
+    fs::create_dir_all(&prog)?;
+    fs::write(
+        content.join("site.toml"),
+        "title = \"Generated corpus\"\nbase_url = \"/\"\nnotice = \"Generated for benchmarks.\"\n",
+    )?;
+    fs::create_dir_all(content.join("pages"))?;
+    fs::write(
+        content.join("pages/accessibility.md"),
+        "+++\ntitle = \"Accessibility statement\"\n+++\n\nGenerated.\n",
+    )?;
+    fs::write(
+        prog.join("programme.toml"),
+        "id = \"GEN\"\nname = \"Generated programme\"\n\n[[phases]]\nid = \"PIT\"\nname = \"Pre-Integration Testing\"\n\n[[releases]]\nid = \"R1\"\nname = \"Release 1\"\n",
+    )?;
+    let mut written = 0;
+    for d in 0..spec.documents {
+        let doc_dir = prog.join(format!("doc-{d:04}"));
+        fs::create_dir_all(&doc_dir)?;
+        let (kind, parent) = if d == 0 {
+            ("svtad", String::new())
+        } else {
+            ("tad", format!("parent = \"GEN-{:04}\"\n", rng.random_range(0..d)))
+        };
+        fs::write(
+            doc_dir.join("document.toml"),
+            format!(
+                "id = \"GEN-{d:04}\"\nkind = \"{kind}\"\ntitle = \"Generated document {d}\"\n{parent}release = \"R1\"\nphases = [\"PIT\"]\n"
+            ),
+        )?;
+        for v in 0..spec.versions {
+            let text = version_text(&mut rng, spec, d, v);
+            fs::write(doc_dir.join(format!("v{}.{}.md", v / 10, v % 10)), text)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+fn version_text(rng: &mut ChaCha8Rng, spec: &Spec, d: usize, v: usize) -> String {
+    let status = if v + 1 == spec.versions && spec.versions > 1 {
+        "draft-for-consultation"
+    } else {
+        "designated"
+    };
+    let mut s = String::with_capacity(9000);
+    let _ = write!(
+        s,
+        "+++\nversion = \"{}.{}\"\nstatus = \"{status}\"\npublished = 2025-{:02}-{:02}\nchange_mechanism = \"after-consultation\"\nchange_summary = \"Generated version {v}.\"\n+++\n\n",
+        v / 10,
+        v % 10,
+        1 + v % 12,
+        1 + v % 28
+    );
+    for sec in 1..=spec.sections {
+        let _ = writeln!(s, "# {sec} {}\n", title_words(rng));
+        if sec == 1 && d == 0 {
+            let _ = writeln!(s, "1.1 In this document:\n");
+            for t in TERMS {
+                let _ = writeln!(s, "- **{t}** means {}.", sentence(rng, 12));
+            }
+            s.push('\n');
+        }
+        let first = if sec == 1 && d == 0 { 2 } else { 1 };
+        for c in first..=spec.clauses_per_section {
+            let _ = write!(s, "{sec}.{c} ");
+            let words = spec.words_per_clause;
+            s.push_str(&sentence(rng, words / 2));
+            // A reference to a clause of this document or of another.
+            let target_doc = if d > 0 && rng.random_bool(0.5) {
+                rng.random_range(0..d)
+            } else {
+                d
+            };
+            let _ = write!(
+                s,
+                " as set out in [[GEN-{target_doc:04} {}.{}]], the {} ",
+                rng.random_range(1..=spec.sections),
+                rng.random_range(2..=spec.clauses_per_section),
+                TERMS[rng.random_range(0..TERMS.len())]
+            );
+            s.push_str(&sentence(rng, words / 2));
+            s.push_str(".\n\n");
+            if c % 3 == 0 {
+                for _ in 0..3 {
+                    let _ = writeln!(s, "- {};", sentence(rng, 8));
+                }
+                s.push('\n');
+            }
+        }
+    }
+    s
+}
+
+fn sentence(rng: &mut ChaCha8Rng, n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(WORDS[rng.random_range(0..WORDS.len())]);
+    }
+    s
+}
+
+fn title_words(rng: &mut ChaCha8Rng) -> String {
+    let mut t = sentence(rng, 3);
+    if let Some(c) = t.get_mut(0..1) {
+        c.make_ascii_uppercase();
+    }
+    t
+}

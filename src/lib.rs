@@ -1,0 +1,194 @@
+//! `attest` publishes a programme's versioned testing documents as a static website.
+//!
+//! A build flows one way through five stages, each a module that takes the previous
+//! stage's value and returns its own, with the diagnostics it found:
+//!
+//! 1. [`load`] reads `content/` (and the theme) into [`load::Sources`];
+//! 2. [`parse`] types the TOML and scans the Markdown into the [`model`];
+//! 3. [`link`] gives everything a URL and resolves every reference: a [`link::SiteGraph`];
+//! 4. [`render`] turns the graph into HTML pages, in parallel, through Tera templates;
+//! 5. [`emit`] writes the pages to the output folder atomically.
+//!
+//! Any error stops the build before [`emit`], so a failed build never touches the
+//! published site. [`check`] runs the same stages without writing anything.
+
+pub mod corpus;
+pub mod diagnostics;
+pub mod emit;
+pub mod link;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod progress;
+pub mod render;
+pub mod scaffold;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use diagnostics::Diagnostic;
+
+/// What a build or check works on.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The project root, holding `content/`.
+    pub root: PathBuf,
+    /// Where the site is written; `public/` under the root when not given.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` in `site.toml`.
+    pub base_url: Option<String>,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options {
+            root: root.into(),
+            output: None,
+            base_url: None,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// The result of a build or check.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages rendered (0 for a check or a failed build).
+    pub pages: usize,
+    /// Files written, when the site was published.
+    pub written: Option<emit::Emitted>,
+    /// Time spent in each stage, in pipeline order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The stages up to and including link, shared by `build` and `check`.
+struct Linked {
+    graph: Option<link::SiteGraph>,
+    tera: Option<tera::Tera>,
+    statics: Vec<(String, Vec<u8>)>,
+    diags: Vec<Diagnostic>,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+fn front_half(opts: &Options) -> Linked {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let (sources, mut diags) = load::load(&opts.root);
+    timings.push(("load", t.elapsed()));
+
+    let t = Instant::now();
+    let (site, parse_diags) = parse::parse(&sources);
+    diags.extend(parse_diags);
+    drop(sources);
+    timings.push(("parse", t.elapsed()));
+
+    let t = Instant::now();
+    let graph = site.map(|site| {
+        let (graph, d) = link::link(site, opts.base_url.as_deref());
+        diags.extend(d);
+        graph
+    });
+    timings.push(("link", t.elapsed()));
+
+    let mut tera = None;
+    let mut statics = Vec::new();
+    if let Some(g) = &graph {
+        match load::load_theme(&opts.root, &g.site.config.theme) {
+            Ok(theme) => match render::templates(&theme) {
+                Ok(t) => {
+                    tera = Some(t);
+                    statics = theme.statics;
+                }
+                Err(d) => diags.extend(d),
+            },
+            Err(d) => diags.push(d),
+        }
+    }
+    Linked {
+        graph,
+        tera,
+        statics,
+        diags,
+        timings,
+    }
+}
+
+/// Checks the sources and the theme without writing anything.
+pub fn check(opts: &Options) -> Report {
+    let linked = front_half(opts);
+    Report {
+        diagnostics: diagnostics::sorted(linked.diags),
+        timings: linked.timings,
+        ..Report::default()
+    }
+}
+
+/// Checks, renders and, when there is no error, publishes the site.
+pub fn build(opts: &Options, progress: &(dyn Fn(usize, usize) + Sync)) -> Report {
+    let linked = front_half(opts);
+    let mut report = Report {
+        timings: linked.timings,
+        ..Report::default()
+    };
+    let mut diags = linked.diags;
+    let (Some(graph), Some(tera)) = (linked.graph, linked.tera) else {
+        report.diagnostics = diagnostics::sorted(diags);
+        return report;
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        report.diagnostics = diagnostics::sorted(diags);
+        return report;
+    }
+
+    let t = Instant::now();
+    let files = match render::render(&graph, &tera, progress) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.extend(d);
+            report.diagnostics = diagnostics::sorted(diags);
+            return report;
+        }
+    };
+    report.timings.push(("render", t.elapsed()));
+    report.pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    drop(graph);
+
+    let t = Instant::now();
+    let output = opts.output_dir();
+    match emit::emit(&output, &files, &linked.statics, &base_url_of(opts, &files)) {
+        Ok(e) => report.written = Some(e),
+        Err(e) => diags.push(
+            Diagnostic::file_error("write-failed", &output.to_string_lossy(), e.to_string())
+                .with_help("the previous output was left as it was"),
+        ),
+    }
+    report.timings.push(("emit", t.elapsed()));
+    report.diagnostics = diagnostics::sorted(diags);
+    report
+}
+
+fn base_url_of(opts: &Options, _files: &[render::OutputFile]) -> String {
+    // The base URL as the site declares it, for absolute URLs in the sitemap.
+    if let Some(b) = &opts.base_url {
+        return b.clone();
+    }
+    let site = opts.root.join("content/site.toml");
+    std::fs::read_to_string(site)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("base_url").and_then(|v| v.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| "/".to_owned())
+}

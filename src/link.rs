@@ -1,0 +1,433 @@
+//! Stage 3, link: the site as a graph. Gives every document, version and page its URL,
+//! decides which version of each document is in force, and resolves every
+//! cross-reference and defined term to the page and anchor it points at.
+//!
+//! A reference that does not resolve is an error here, with the nearest ids suggested;
+//! so are problems between files: two documents with one id, a parent or release that
+//! does not exist.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::{closest, did_you_mean, Diagnostic};
+use crate::model::{term_anchor, Body, DocId, Document, RefTarget, Site};
+
+/// The site with every URL and reference resolved.
+#[derive(Debug)]
+pub struct SiteGraph {
+    pub site: Site,
+    /// URL path prefix of the site, starting and ending with `/` (`/` or `/attest/`).
+    pub base: String,
+    /// `base_url` as configured (or given on the command line).
+    pub base_url: String,
+    /// For each programme, for each document, its links (same indices as `site`).
+    pub documents: Vec<Vec<DocLinks>>,
+    /// For each free-standing page, its links.
+    pub pages: Vec<BodyLinks>,
+    /// Where each document id lives: (programme index, document index).
+    pub index: HashMap<DocId, (usize, usize)>,
+}
+
+/// A document's URLs and which version is in force.
+#[derive(Debug, Clone)]
+pub struct DocLinks {
+    pub url: String,
+    /// Index into the document's versions.
+    pub in_force: usize,
+    pub versions: Vec<BodyLinks>,
+    /// Documents whose parent is this one.
+    pub children: Vec<DocId>,
+}
+
+/// A page's URL, its resolved references (in the order of the body's `refs`) and the
+/// defined terms its text may link to.
+#[derive(Debug, Clone, Default)]
+pub struct BodyLinks {
+    pub url: String,
+    pub refs: Vec<Resolved>,
+    pub terms: Vec<VisibleTerm>,
+}
+
+/// Where a reference goes and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub href: String,
+    /// Link text when the author wrote none.
+    pub text: String,
+}
+
+/// A defined term that a page's text links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisibleTerm {
+    pub term: String,
+    pub href: String,
+    /// Whether the definition is on this very page (its markup becomes the anchor).
+    pub local: bool,
+}
+
+/// Links the parsed site. `base_url` overrides the one in `site.toml`.
+pub fn link(site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let base_url = base_url.unwrap_or(&site.config.base_url).to_owned();
+    let base = base_path(&base_url);
+
+    let mut index: HashMap<DocId, (usize, usize)> = HashMap::new();
+    for (pi, prog) in site.programmes.iter().enumerate() {
+        for (di, doc) in prog.documents.iter().enumerate() {
+            if let Some(&(p0, d0)) = index.get(&doc.config.id) {
+                let first: &Document = &site.programmes[p0].documents[d0];
+                diags.push(
+                    at_key(doc, "id", "duplicate-document", format!(
+                        "the document id {} is also used by {}",
+                        doc.config.id, first.source.path
+                    ))
+                    .with_help("every document needs its own id; change one of them"),
+                );
+            } else {
+                index.insert(doc.config.id.clone(), (pi, di));
+            }
+        }
+    }
+
+    // URLs and versions in force first: references need both.
+    let mut documents: Vec<Vec<DocLinks>> = site
+        .programmes
+        .iter()
+        .map(|prog| {
+            prog.documents
+                .iter()
+                .map(|doc| {
+                    let url = format!("{base}{}/{}/", prog.slug, doc.slug);
+                    let versions = doc
+                        .versions
+                        .iter()
+                        .map(|v| BodyLinks {
+                            url: format!("{url}v{}/", v.meta.version),
+                            ..BodyLinks::default()
+                        })
+                        .collect();
+                    DocLinks {
+                        in_force: in_force(doc),
+                        url,
+                        versions,
+                        children: Vec::new(),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+
+    let ctx = Ctx {
+        site: &site,
+        index: &index,
+        documents: &documents,
+    };
+    let mut resolved: Vec<Vec<Vec<(Vec<Resolved>, Vec<VisibleTerm>)>>> = Vec::new();
+    let mut children: HashMap<DocId, Vec<DocId>> = HashMap::new();
+    for (pi, prog) in site.programmes.iter().enumerate() {
+        let mut per_doc = Vec::new();
+        for (di, doc) in prog.documents.iter().enumerate() {
+            ctx.check_document(pi, doc, &mut diags);
+            if let Some(parent) = &doc.config.parent {
+                if index.contains_key(parent) {
+                    children.entry(parent.clone()).or_default().push(doc.config.id.clone());
+                }
+            }
+            let per_version = doc
+                .versions
+                .iter()
+                .enumerate()
+                .map(|(vi, v)| {
+                    let terms = ctx.visible_terms(pi, di, vi);
+                    let refs = ctx.resolve(&v.body, Some((pi, di, vi)), &terms, &mut diags);
+                    (refs, terms)
+                })
+                .collect();
+            per_doc.push(per_version);
+        }
+        resolved.push(per_doc);
+    }
+    let pages: Vec<BodyLinks> = site
+        .pages
+        .iter()
+        .map(|p| {
+            let refs = ctx.resolve(&p.body, None, &[], &mut diags);
+            BodyLinks {
+                url: format!("{base}{}/", p.slug),
+                refs,
+                terms: Vec::new(),
+            }
+        })
+        .collect();
+
+    for (pi, per_doc) in resolved.into_iter().enumerate() {
+        for (di, per_version) in per_doc.into_iter().enumerate() {
+            let links = &mut documents[pi][di];
+            for (vi, (refs, terms)) in per_version.into_iter().enumerate() {
+                links.versions[vi].refs = refs;
+                links.versions[vi].terms = terms;
+            }
+            let id = &site.programmes[pi].documents[di].config.id;
+            links.children = children.remove(id).unwrap_or_default();
+        }
+    }
+
+    (
+        SiteGraph {
+            site,
+            base,
+            base_url,
+            documents,
+            pages,
+            index,
+        },
+        diags,
+    )
+}
+
+/// The index of the version in force: the highest approved or designated version, or the
+/// highest version when none is.
+pub fn in_force(doc: &Document) -> usize {
+    doc.versions
+        .iter()
+        .rposition(|v| v.meta.status.is_in_force_kind())
+        .unwrap_or(doc.versions.len().saturating_sub(1))
+}
+
+/// The URL path of a base URL: `https://x.org/docs` gives `/docs/`.
+pub fn base_path(base_url: &str) -> String {
+    let path = match base_url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => base_url,
+    };
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+struct Ctx<'a> {
+    site: &'a Site,
+    index: &'a HashMap<DocId, (usize, usize)>,
+    documents: &'a [Vec<DocLinks>],
+}
+
+impl Ctx<'_> {
+    fn doc(&self, id: &DocId) -> Option<(&Document, &DocLinks)> {
+        self.index
+            .get(id)
+            .map(|&(p, d)| (&self.site.programmes[p].documents[d], &self.documents[p][d]))
+    }
+
+    /// Checks a document's parent, release and phases against what exists.
+    fn check_document(&self, pi: usize, doc: &Document, diags: &mut Vec<Diagnostic>) {
+        let prog = &self.site.programmes[pi];
+        if let Some(parent) = &doc.config.parent {
+            if !self.index.contains_key(parent) {
+                let ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
+                diags.push(with_suggestions(
+                    at_key(doc, "parent", "unknown-parent", format!("there is no document {parent} to be this document's parent")),
+                    parent.as_str(),
+                    ids,
+                ));
+            } else if self.has_cycle(&doc.config.id) {
+                diags.push(at_key(doc, "parent", "parent-cycle", format!(
+                    "{} is its own ancestor through `parent`", doc.config.id
+                )).with_help("a document's parent must sit above it; remove one `parent`"));
+            }
+        }
+        if let Some(release) = &doc.config.release {
+            let ids: Vec<&str> = prog.config.releases.iter().map(|r| r.id.as_str()).collect();
+            if !ids.contains(&release.as_str()) {
+                diags.push(with_suggestions(
+                    at_key(doc, "release", "unknown-release", format!("the programme {} declares no release {release}", prog.config.id)),
+                    release,
+                    ids,
+                ));
+            }
+        }
+        let phase_ids: Vec<&str> = prog.config.phases.iter().map(|p| p.id.as_str()).collect();
+        for phase in &doc.config.phases {
+            if !phase_ids.contains(&phase.as_str()) {
+                diags.push(with_suggestions(
+                    at_key(doc, "phases", "unknown-phase", format!("the programme {} declares no phase {phase}", prog.config.id)),
+                    phase,
+                    phase_ids.clone(),
+                ));
+            }
+        }
+    }
+
+    fn has_cycle(&self, start: &DocId) -> bool {
+        let mut seen = HashSet::new();
+        let mut at = start.clone();
+        while let Some((doc, _)) = self.doc(&at) {
+            if !seen.insert(at.clone()) {
+                return true;
+            }
+            match &doc.config.parent {
+                Some(p) if p == start => return true,
+                Some(p) => at = p.clone(),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The terms a version's text may use: its own, then those of the versions in force
+    /// of its ancestors (nearest first; a nearer definition hides a farther one).
+    fn visible_terms(&self, pi: usize, di: usize, vi: usize) -> Vec<VisibleTerm> {
+        let doc = &self.site.programmes[pi].documents[di];
+        let mut out: Vec<VisibleTerm> = doc.versions[vi]
+            .body
+            .terms
+            .iter()
+            .map(|t| VisibleTerm {
+                term: t.term.clone(),
+                href: format!("#{}", t.anchor()),
+                local: true,
+            })
+            .collect();
+        let mut seen: HashSet<DocId> = HashSet::from([doc.config.id.clone()]);
+        let mut parent = doc.config.parent.clone();
+        while let Some(p) = parent {
+            if !seen.insert(p.clone()) {
+                break;
+            }
+            let Some((pdoc, plinks)) = self.doc(&p) else { break };
+            if let Some(v) = pdoc.versions.get(plinks.in_force) {
+                for t in &v.body.terms {
+                    if !out.iter().any(|o| o.term == t.term) {
+                        out.push(VisibleTerm {
+                            term: t.term.clone(),
+                            href: format!("{}#{}", plinks.url, t.anchor()),
+                            local: false,
+                        });
+                    }
+                }
+            }
+            parent = pdoc.config.parent.clone();
+        }
+        out
+    }
+
+    /// Resolves every reference of a body. `here` is the (programme, document, version)
+    /// the body belongs to: references to the same document stay in that version.
+    fn resolve(
+        &self,
+        body: &Body,
+        here: Option<(usize, usize, usize)>,
+        terms: &[VisibleTerm],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Resolved> {
+        let here_id = here.map(|(p, d, _)| &self.site.programmes[p].documents[d].config.id);
+        body.refs
+            .iter()
+            .map(|r| {
+                let unresolved = |msg: String| {
+                    Diagnostic::error_at("unresolved-reference", &body.source.path, &body.source.text, r.range.clone(), msg)
+                };
+                match &r.target {
+                    RefTarget::Definition(term) => Resolved {
+                        href: format!("#{}", term_anchor(term)),
+                        text: term.clone(),
+                    },
+                    RefTarget::Term(term) => match terms.iter().find(|t| &t.term == term) {
+                        Some(t) => Resolved { href: t.href.clone(), text: term.clone() },
+                        None => {
+                            let names: Vec<&str> = terms.iter().map(|t| t.term.as_str()).collect();
+                            let mut d = unresolved(format!("`[[{}]]`: no defined term `{term}` is in scope here", r.raw));
+                            d = with_suggestions(d, term, names);
+                            if d.help.is_none() {
+                                d = d.with_help("define it with `**Term** means ...` in this document or in one above it (see `parent`)");
+                            }
+                            diags.push(d);
+                            Resolved::default_for(&r.raw)
+                        }
+                    },
+                    RefTarget::Document(id) | RefTarget::Clause(id, _) => {
+                        let Some((doc, links)) = self.doc(id) else {
+                            let ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
+                            diags.push(with_suggestions(
+                                unresolved(format!("`[[{}]]`: there is no document {id}", r.raw)),
+                                id.as_str(),
+                                ids,
+                            ));
+                            return Resolved::default_for(&r.raw);
+                        };
+                        let same = here_id == Some(id);
+                        let (vi, page) = match (same, here) {
+                            (true, Some((_, _, vi))) => (vi, String::new()),
+                            _ => (links.in_force, links.url.clone()),
+                        };
+                        let RefTarget::Clause(_, number) = &r.target else {
+                            let href = if page.is_empty() { "#main-content".to_owned() } else { page };
+                            return Resolved { href, text: id.to_string() };
+                        };
+                        let version = &doc.versions[vi];
+                        if version.body.clauses.iter().any(|c| &c.number == number) {
+                            Resolved {
+                                href: format!("{page}#{}", number.anchor()),
+                                text: format!("{id} {number}"),
+                            }
+                        } else {
+                            let ids: Vec<String> = version.body.clauses.iter().map(|c| format!("{id} {}", c.number)).collect();
+                            let wanted = format!("{id} {number}");
+                            diags.push(with_suggestions(
+                                unresolved(format!(
+                                    "`[[{}]]`: {id} version {} has no clause {number}",
+                                    r.raw, version.meta.version
+                                )),
+                                &wanted,
+                                ids.iter().map(String::as_str).collect(),
+                            ));
+                            Resolved::default_for(&r.raw)
+                        }
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+impl Resolved {
+    /// A placeholder for a reference that did not resolve; the build stops before any
+    /// page is written, but `check` goes on to find more.
+    fn default_for(raw: &str) -> Resolved {
+        Resolved {
+            href: "#".to_owned(),
+            text: raw.to_owned(),
+        }
+    }
+}
+
+fn with_suggestions(d: Diagnostic, wanted: &str, candidates: Vec<&str>) -> Diagnostic {
+    match did_you_mean(&closest(wanted, candidates)) {
+        Some(help) => d.with_help(help),
+        None => d,
+    }
+}
+
+/// A diagnostic at the value of `key` in a document's `document.toml`.
+fn at_key(doc: &Document, key: &str, code: &'static str, message: String) -> Diagnostic {
+    let src = &doc.source;
+    match crate::diagnostics::toml_key_range(&src.text, 0, key) {
+        Some(range) => Diagnostic::error_at(code, &src.path, &src.text, range, message),
+        None => Diagnostic::file_error(code, &src.path, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("/"), "/");
+        assert_eq!(base_path(""), "/");
+        assert_eq!(base_path("/attest"), "/attest/");
+        assert_eq!(base_path("https://example.org"), "/");
+        assert_eq!(base_path("https://example.org/docs/fsm/"), "/docs/fsm/");
+    }
+}

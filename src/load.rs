@@ -1,0 +1,385 @@
+//! Stage 1, load: find the project's source files and read them, checking that each is
+//! readable text of a sane size.
+//!
+//! The result, [`Sources`], is the project's files sorted by the role they play
+//! (site, page, programme, document, version) with their text. Nothing is parsed here;
+//! the theme is read here too, so that later stages never touch the file system.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::SourceFile;
+
+/// Larger files are refused: no testing document is this long, and reading one risks
+/// the machine's memory for nothing.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The sources of a project, sorted by role.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub root: PathBuf,
+    pub site: Option<SourceFile>,
+    pub pages: Vec<SourceFile>,
+    pub programmes: Vec<ProgrammeSources>,
+}
+
+/// One programme folder.
+#[derive(Debug)]
+pub struct ProgrammeSources {
+    pub slug: String,
+    pub config: Option<SourceFile>,
+    /// Path of `programme.toml`, for diagnostics when it is missing.
+    pub config_path: String,
+    pub documents: Vec<DocumentSources>,
+}
+
+/// One document folder.
+#[derive(Debug)]
+pub struct DocumentSources {
+    pub slug: String,
+    pub config: Option<SourceFile>,
+    pub config_path: String,
+    /// Version files (`v*.md`), sorted by path.
+    pub versions: Vec<SourceFile>,
+}
+
+/// A theme's templates and static files.
+#[derive(Debug, Default, Clone)]
+pub struct Theme {
+    pub name: String,
+    /// Template name (`document.html`) and text; a site's own `templates/` override
+    /// the theme's files of the same name.
+    pub templates: BTreeMap<String, TemplateSource>,
+    /// Path below `static/` and contents.
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+/// A template's text and where it came from, for diagnostics.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub origin: String,
+    pub text: String,
+}
+
+/// The default theme, built into the binary so that `attest init` projects build
+/// without copying it.
+static BUILTIN_DCC: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/dcc");
+
+/// Reads every source under `root/content`.
+pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut diags = Vec::new();
+    let mut sources = Sources {
+        root: root.to_path_buf(),
+        ..Sources::default()
+    };
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::file_error(
+                "no-content",
+                "content",
+                format!("there is no `content/` folder in {}", root.display()),
+            )
+            .with_help("run `attest init DIR` to make a new project, or pass --root"),
+        );
+        return (sources, diags);
+    }
+
+    // Classify paths first, then read every file in parallel.
+    let mut site = None;
+    let mut pages = Vec::new();
+    let mut programmes: Vec<(String, Vec<(String, Vec<PathBuf>)>)> = Vec::new();
+    for entry in sorted_entries(&content, &mut diags, root) {
+        let name = file_name(&entry);
+        if entry.is_dir() {
+            if name == "pages" {
+                for p in sorted_entries(&entry, &mut diags, root) {
+                    if p.is_file() && file_name(&p).ends_with(".md") {
+                        pages.push(p);
+                    }
+                }
+            } else {
+                let mut docs = Vec::new();
+                for d in sorted_entries(&entry, &mut diags, root) {
+                    if d.is_dir() {
+                        let files = sorted_entries(&d, &mut diags, root)
+                            .into_iter()
+                            .filter(|f| f.is_file() && is_version_file(&file_name(f)))
+                            .collect();
+                        docs.push((file_name(&d), files));
+                    }
+                }
+                programmes.push((name, docs));
+            }
+        } else if name == "site.toml" {
+            site = Some(entry);
+        }
+    }
+
+    let read_all = |paths: &[PathBuf]| -> Vec<Result<SourceFile, Diagnostic>> {
+        paths.par_iter().map(|p| read_source(root, p)).collect()
+    };
+    let mut keep = |r: Result<SourceFile, Diagnostic>| match r {
+        Ok(f) => Some(f),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+
+    match site {
+        Some(p) => sources.site = keep(read_source(root, &p)),
+        None => {
+            // Reported by parse, which knows what a site needs.
+        }
+    }
+    sources.pages = read_all(&pages).into_iter().filter_map(&mut keep).collect();
+    for (slug, docs) in programmes {
+        let dir = content.join(&slug);
+        let config_file = dir.join("programme.toml");
+        let config = if config_file.is_file() {
+            keep(read_source(root, &config_file))
+        } else {
+            None
+        };
+        let mut documents = Vec::new();
+        for (doc_slug, files) in docs {
+            let doc_dir = dir.join(&doc_slug);
+            let doc_file = doc_dir.join("document.toml");
+            let config = if doc_file.is_file() {
+                keep(read_source(root, &doc_file))
+            } else {
+                None
+            };
+            let versions = read_all(&files).into_iter().filter_map(&mut keep).collect();
+            documents.push(DocumentSources {
+                slug: doc_slug,
+                config,
+                config_path: rel(root, &doc_file),
+                versions,
+            });
+        }
+        sources.programmes.push(ProgrammeSources {
+            slug,
+            config,
+            config_path: rel(root, &config_file),
+            documents,
+        });
+    }
+    (sources, diags)
+}
+
+/// Reads the theme named in `site.toml`: `root/themes/NAME/` if it exists, else the
+/// built-in `dcc` theme; then the site's own `root/templates/` on top.
+pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+    let mut theme = Theme {
+        name: name.to_owned(),
+        ..Theme::default()
+    };
+    let dir = root.join("themes").join(name);
+    if dir.is_dir() {
+        read_theme_dir(root, &dir.join("templates"), &mut theme, true)?;
+        read_theme_dir(root, &dir.join("static"), &mut theme, false)?;
+    } else if name == "dcc" {
+        for file in builtin_files(&BUILTIN_DCC) {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(t) = path.strip_prefix("templates/") {
+                theme.templates.insert(
+                    t.to_owned(),
+                    TemplateSource {
+                        origin: format!("(built-in theme dcc)/{path}"),
+                        text: String::from_utf8_lossy(file.contents()).into_owned(),
+                    },
+                );
+            } else if let Some(s) = path.strip_prefix("static/") {
+                theme.statics.push((s.to_owned(), file.contents().to_vec()));
+            }
+        }
+    } else {
+        return Err(Diagnostic::file_error(
+            "unknown-theme",
+            "content/site.toml",
+            format!("there is no theme `{name}`: no folder themes/{name}/ and no built-in theme of that name"),
+        )
+        .with_help("use theme = \"dcc\", or create themes/NAME/templates/"));
+    }
+    let overrides = root.join("templates");
+    if overrides.is_dir() {
+        read_theme_dir(root, &overrides, &mut theme, true)?;
+    }
+    theme.statics.sort();
+    Ok(theme)
+}
+
+fn builtin_files<'a>(dir: &'a include_dir::Dir<'a>) -> Vec<&'a include_dir::File<'a>> {
+    let mut out: Vec<&include_dir::File> = dir.files().collect();
+    for d in dir.dirs() {
+        out.extend(builtin_files(d));
+    }
+    out
+}
+
+fn read_theme_dir(
+    root: &Path,
+    dir: &Path,
+    theme: &mut Theme,
+    templates: bool,
+) -> Result<(), Diagnostic> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Diagnostic::file_error("unreadable", &rel(root, dir), format!("cannot read: {e}"))
+        })?;
+        if !entry.file_type().is_file() || is_ignored_name(&file_name(entry.path())) {
+            continue;
+        }
+        let name = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = fs::read(entry.path()).map_err(|e| {
+            Diagnostic::file_error("unreadable", &rel(root, entry.path()), format!("cannot read: {e}"))
+        })?;
+        if templates {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Diagnostic::file_error(
+                    "not-utf8",
+                    &rel(root, entry.path()),
+                    "this template is not UTF-8 text",
+                )
+            })?;
+            theme.templates.insert(
+                name,
+                TemplateSource {
+                    origin: rel(root, entry.path()),
+                    text,
+                },
+            );
+        } else {
+            theme.statics.retain(|(n, _)| *n != name);
+            theme.statics.push((name, bytes));
+        }
+    }
+    Ok(())
+}
+
+/// Reads one source file, refusing what is too large, empty, or not UTF-8.
+pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let shown = rel(root, path);
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::file_error("unreadable", &shown, format!("cannot read this file: {e}"))
+    };
+    let size = fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::file_error(
+            "file-too-large",
+            &shown,
+            format!(
+                "this file is {:.1} MiB; source files may be at most {} MiB",
+                size as f64 / (1024.0 * 1024.0),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        )
+        .with_help("split the document into smaller versions or move data out of it"));
+    }
+    let bytes = fs::read(path).map_err(unreadable)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            // Everything before the bad byte is valid, so it can be counted in characters.
+            let before = String::from_utf8_lossy(&bytes[..valid]);
+            let (line, column) = crate::diagnostics::line_col(&before, before.len());
+            let mut d = Diagnostic::file_error(
+                "not-utf8",
+                &shown,
+                format!(
+                    "this file is not UTF-8 text: byte 0x{:02X} cannot start a character",
+                    bytes[valid]
+                ),
+            )
+            .with_help("save the file as UTF-8 in your editor");
+            d.line = line;
+            d.column = column;
+            return Err(d);
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::file_error("empty-file", &shown, "this file is empty")
+            .with_help(empty_help(&shown)));
+    }
+    Ok(SourceFile {
+        path: shown,
+        text: Arc::from(text),
+    })
+}
+
+fn empty_help(path: &str) -> &'static str {
+    if path.ends_with(".md") {
+        "a version file starts with front matter between `+++` lines; see the README"
+    } else {
+        "fill in the required keys (see the README) or delete the file"
+    }
+}
+
+/// Whether `name` is a version file: `v` then a version number then `.md`.
+fn is_version_file(name: &str) -> bool {
+    name.starts_with('v') && name.ends_with(".md") && !is_ignored_name(name)
+}
+
+/// Editors' backup and swap files, and hidden files, are not sources.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+fn sorted_entries(dir: &Path, diags: &mut Vec<Diagnostic>, root: &Path) -> Vec<PathBuf> {
+    match fs::read_dir(dir) {
+        Ok(rd) => {
+            let mut v: Vec<PathBuf> = rd
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| !is_ignored_name(&file_name(p)))
+                .collect();
+            v.sort();
+            v
+        }
+        Err(e) => {
+            diags.push(Diagnostic::file_error(
+                "unreadable",
+                &rel(root, dir),
+                format!("cannot read this folder: {e}"),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}

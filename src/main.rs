@@ -1,0 +1,148 @@
+//! The `attest` command: parses arguments, calls the library, prints the result and
+//! sets the exit code. Nothing else lives here.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use attest::diagnostics::{self, Diagnostic};
+use attest::{progress::Progress, Options, Report};
+
+#[derive(Parser)]
+#[command(name = "attest", version, about = "Publish versioned testing documentation as a static site")]
+struct Cli {
+    /// The project root, holding content/.
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// Print only errors and warnings.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the sources and publish the site.
+    Build {
+        /// Where to write the site [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The site's base URL, overriding site.toml (e.g. /attest/ or https://host/path/).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Report every problem in the sources; exit 1 on errors.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The site's base URL, overriding site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Make a minimal programme in DIR that builds as it is.
+    Init { dir: PathBuf },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { output, base_url } => {
+            let opts = Options {
+                root: cli.root.clone(),
+                output,
+                base_url,
+            };
+            let progress = Progress::for_terminal(cli.quiet);
+            let report = attest::build(&opts, &|done, total| progress.update(done, total));
+            progress.finish();
+            print_human(&report.diagnostics, &cli.root);
+            if report.has_errors() {
+                eprintln!("{}", summary_line(&report, "build failed; nothing was published"));
+                return ExitCode::FAILURE;
+            }
+            if !cli.quiet {
+                let total: f64 = report.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
+                if let Some(w) = report.written {
+                    println!(
+                        "published {} pages ({} files, {:.1} MiB) to {} in {:.2} s",
+                        report.pages,
+                        w.files,
+                        w.bytes as f64 / (1024.0 * 1024.0),
+                        opts.output_dir().display(),
+                        total
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Check { format, base_url } => {
+            let opts = Options {
+                root: cli.root.clone(),
+                output: None,
+                base_url,
+            };
+            let report = attest::check(&opts);
+            match format {
+                Format::Json => println!("{}", diagnostics::render_json(&report.diagnostics)),
+                Format::Human => {
+                    print_human(&report.diagnostics, &cli.root);
+                    if !cli.quiet || report.has_errors() {
+                        eprintln!("{}", summary_line(&report, "no problems found"));
+                    }
+                }
+            }
+            if report.has_errors() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Init { dir } => match attest::scaffold::init(&dir) {
+            Ok(files) => {
+                if !cli.quiet {
+                    for f in files {
+                        println!("created {}", dir.join(f).display());
+                    }
+                    println!(
+                        "now run: attest build --root {}",
+                        dir.display()
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn print_human(diags: &[Diagnostic], root: &std::path::Path) {
+    if !diags.is_empty() {
+        let color = std::io::stderr().is_terminal();
+        eprint!("{}", diagnostics::render_human(diags, root, color));
+    }
+}
+
+fn summary_line(report: &Report, ok: &str) -> String {
+    let (errors, warnings) = diagnostics::counts(&report.diagnostics);
+    match (errors, warnings) {
+        (0, 0) => ok.to_owned(),
+        (e, w) => format!(
+            "{e} error{}, {w} warning{}{}",
+            if e == 1 { "" } else { "s" },
+            if w == 1 { "" } else { "s" },
+            if e > 0 { format!("; {ok}") } else { String::new() }
+        ),
+    }
+}

@@ -1,0 +1,226 @@
+//! Stage 2, parse: typed values from the loaded sources.
+//!
+//! TOML becomes [`SiteConfig`], [`ProgrammeConfig`], [`DocumentConfig`] and
+//! [`VersionMeta`]; Markdown is scanned for its clauses, headings, terms and references.
+//! Every problem becomes a diagnostic and parsing carries on with the next file, so one
+//! run reports them all. Problems that need more than one file at a time (a reference to
+//! another document, two documents with one id) are `link`'s.
+
+mod front_matter;
+mod markdown;
+mod toml_source;
+
+pub use markdown::parse_target;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::load::{DocumentSources, ProgrammeSources, Sources};
+use crate::model::{
+    Body, DocVersion, Document, Page, PageMeta, Programme, ProgrammeConfig, Site, SiteConfig,
+    SourceFile, Version, VersionMeta,
+};
+
+use toml_source::from_toml;
+
+/// Parses every source. Returns the site when `site.toml` could be read, with every
+/// diagnostic found either way.
+pub fn parse(sources: &Sources) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let config = match &sources.site {
+        Some(f) => take(from_toml::<SiteConfig>(f, 0, f.text.len(), "site.toml"), &mut diags),
+        None => {
+            if !sources.root.join("content/site.toml").exists() {
+                diags.push(
+                    Diagnostic::file_error("missing-file", "content/site.toml", "there is no content/site.toml")
+                        .with_help("create it with at least `title` and `base_url`; see the README"),
+                );
+            }
+            None
+        }
+    };
+
+    let pages: Vec<Page> = sources
+        .pages
+        .iter()
+        .filter_map(|f| take(parse_page(f), &mut diags))
+        .collect();
+
+    let programmes: Vec<Programme> = sources
+        .programmes
+        .iter()
+        .filter_map(|p| {
+            let (prog, d) = parse_programme(p);
+            diags.extend(d);
+            prog
+        })
+        .collect();
+
+    let site = config.map(|config| Site {
+        config,
+        programmes,
+        pages,
+    });
+    (site, diags)
+}
+
+fn take<T>(r: Result<T, Diagnostic>, diags: &mut Vec<Diagnostic>) -> Option<T> {
+    r.map_err(|d| diags.push(d)).ok()
+}
+
+fn parse_page(file: &SourceFile) -> Result<Page, Diagnostic> {
+    let split = front_matter::split(file)?;
+    let meta: PageMeta = from_toml(file, split.toml_start, split.toml_end, "the front matter")?;
+    let (body, diags) = markdown::scan(file, split.body_start);
+    if let Some(d) = diags.into_iter().find(Diagnostic::is_error) {
+        return Err(d);
+    }
+    let slug = file
+        .path
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".md")
+        .to_owned();
+    Ok(Page { slug, meta, body })
+}
+
+fn parse_programme(p: &ProgrammeSources) -> (Option<Programme>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let config = match &p.config {
+        Some(f) => take(
+            from_toml::<ProgrammeConfig>(f, 0, f.text.len(), "programme.toml"),
+            &mut diags,
+        ),
+        None => {
+            diags.push(
+                Diagnostic::file_error(
+                    "missing-file",
+                    &p.config_path,
+                    format!("the programme folder `{}` has no programme.toml", p.slug),
+                )
+                .with_help("create it with at least `id` and `name`; see the README"),
+            );
+            None
+        }
+    };
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> =
+        p.documents.par_iter().map(parse_document).collect();
+    let mut documents = Vec::new();
+    for (doc, d) in results {
+        diags.extend(d);
+        documents.extend(doc);
+    }
+    let prog = config.map(|config| Programme {
+        slug: p.slug.clone(),
+        config,
+        documents,
+    });
+    (prog, diags)
+}
+
+fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let config = match &d.config {
+        Some(f) => take(from_toml(f, 0, f.text.len(), "document.toml"), &mut diags),
+        None => {
+            diags.push(
+                Diagnostic::file_error(
+                    "missing-file",
+                    &d.config_path,
+                    format!("the document folder `{}` has no document.toml", d.slug),
+                )
+                .with_help("create it with at least `id`, `kind` and `title`; see the README"),
+            );
+            None
+        }
+    };
+    let results: Vec<(Option<DocVersion>, Vec<Diagnostic>)> =
+        d.versions.par_iter().map(parse_version).collect();
+    let mut versions = Vec::new();
+    for (v, ds) in results {
+        diags.extend(ds);
+        versions.extend(v);
+    }
+    versions.sort_by(|a, b| a.meta.version.cmp(&b.meta.version));
+    for pair in versions.windows(2) {
+        if pair[0].meta.version == pair[1].meta.version {
+            diags.push(Diagnostic::file_error(
+                "duplicate-version",
+                &pair[1].body.source.path,
+                format!(
+                    "version {} is also in {}",
+                    pair[1].meta.version, pair[0].body.source.path
+                ),
+            ));
+        }
+    }
+    if d.config.is_some() && d.versions.is_empty() && !diags.iter().any(Diagnostic::is_error) {
+        diags.push(
+            Diagnostic::file_error(
+                "no-versions",
+                &d.config_path,
+                format!("the document `{}` has no version files", d.slug),
+            )
+            .with_help("add a file such as v0.1.md beside document.toml"),
+        );
+    }
+    let doc = config.zip(d.config.clone()).map(|(config, source)| Document {
+        slug: d.slug.clone(),
+        source,
+        config,
+        versions,
+    });
+    (doc, diags)
+}
+
+fn parse_version(file: &SourceFile) -> (Option<DocVersion>, Vec<Diagnostic>) {
+    let split = match front_matter::split(file) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let meta: VersionMeta =
+        match from_toml(file, split.toml_start, split.toml_end, "the front matter") {
+            Ok(m) => m,
+            Err(d) => return (None, vec![d]),
+        };
+    let (body, mut diags) = markdown::scan(file, split.body_start);
+    if let Some(d) = check_file_name(file, split.toml_start, split.toml_end, &meta.version) {
+        diags.push(d);
+    }
+    (Some(DocVersion { meta, body }), diags)
+}
+
+/// The version in a file's name must be the version in its front matter.
+fn check_file_name(
+    file: &SourceFile,
+    toml_start: usize,
+    toml_end: usize,
+    version: &Version,
+) -> Option<Diagnostic> {
+    let name = file.path.rsplit('/').next().unwrap_or("");
+    let named = name.strip_prefix('v')?.strip_suffix(".md")?;
+    if named == version.as_str() {
+        return None;
+    }
+    let range = crate::diagnostics::toml_key_range(&file.text[..toml_end], toml_start, "version")
+        .unwrap_or(toml_start..toml_start);
+    Some(
+        Diagnostic::error_at(
+            "version-mismatch",
+            &file.path,
+            &file.text,
+            range,
+            format!("the front matter says version {version} but the file is named {name}"),
+        )
+        .with_help(format!(
+            "rename the file to v{version}.md, or set version = \"{named}\""
+        )),
+    )
+}
+
+/// Parses one version file on its own (for tests and tools).
+pub fn parse_version_file(file: &SourceFile) -> (Option<(VersionMeta, Body)>, Vec<Diagnostic>) {
+    let (v, d) = parse_version(file);
+    (v.map(|v| (v.meta, v.body)), d)
+}

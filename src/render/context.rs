@@ -1,0 +1,300 @@
+//! The values each template sees. One struct a page type; templates loop and branch over
+//! these, they do not compute. Field names are the theme's contract (see the README).
+
+use serde::Serialize;
+
+use crate::link::{DocLinks, SiteGraph};
+use crate::model::{DocVersion, Document, VersionStatus};
+
+#[derive(Debug, Serialize)]
+pub struct SiteContext {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: String,
+    pub notice: Option<String>,
+    /// URL path prefix of the site, ending in `/`.
+    pub base: String,
+    /// URL path of the static files, ending in `/`.
+    pub r#static: String,
+    pub programmes: Vec<NavLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NavLink {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageInfo {
+    pub title: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub url: String,
+}
+
+/// A document in a list: home, programme and "documents below this one".
+#[derive(Debug, Serialize)]
+pub struct DocSummary {
+    pub id: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub url: String,
+    pub summary: Option<String>,
+    pub depth: usize,
+    pub in_force: VersionBrief,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionBrief {
+    pub version: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub status_tag: &'static str,
+    pub published: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HomePage {
+    pub programmes: Vec<ProgrammeSummary>,
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgrammeSummary {
+    pub id: String,
+    pub name: String,
+    pub summary: Option<String>,
+    pub owner: Option<String>,
+    pub url: String,
+    pub documents: Vec<DocSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub title: String,
+    pub url: String,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgrammePage {
+    pub programme: ProgrammeDetail,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgrammeDetail {
+    #[serde(flatten)]
+    pub summary: ProgrammeSummary,
+    pub phases: Vec<crate::model::PhaseConfig>,
+    pub releases: Vec<crate::model::ReleaseConfig>,
+}
+
+/// A document version's page (also the document's own page, for the version in force).
+#[derive(Debug, Serialize)]
+pub struct DocumentPage {
+    pub document: DocumentInfo,
+    pub version: VersionInfo,
+    pub is_document_page: bool,
+    pub in_force: VersionLink,
+    pub banner: Option<Banner>,
+    pub contents: Vec<ContentsItem>,
+    pub body: String,
+    pub versions: Vec<VersionRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocumentInfo {
+    pub id: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub summary: Option<String>,
+    pub owner: Option<String>,
+    pub url: String,
+    pub release: Option<String>,
+    pub phases: Vec<String>,
+    pub parent: Option<DocRef>,
+    pub children: Vec<DocSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DocRef {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionInfo {
+    pub version: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub status_tag: &'static str,
+    pub published: String,
+    pub published_iso: String,
+    pub effective_from: Option<String>,
+    pub consultation_closes: Option<String>,
+    pub change_mechanism_label: &'static str,
+    pub change_summary: String,
+    pub url: String,
+    pub is_in_force: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionLink {
+    pub version: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Banner {
+    pub kind: &'static str,
+    pub title: String,
+    pub text: String,
+    pub link_url: Option<String>,
+    pub link_text: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContentsItem {
+    pub number: Option<String>,
+    pub title: String,
+    pub anchor: String,
+    pub level: u8,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VersionRow {
+    pub version: String,
+    pub status_label: &'static str,
+    pub status_tag: &'static str,
+    pub published: String,
+    pub url: String,
+    pub is_in_force: bool,
+    pub is_this: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TextPage {
+    pub body: String,
+}
+
+/// How a version stands relative to the one in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    InForce,
+    Superseded,
+    Pending,
+}
+
+pub fn standing(vi: usize, in_force: usize) -> Standing {
+    use std::cmp::Ordering::*;
+    match vi.cmp(&in_force) {
+        Equal => Standing::InForce,
+        Less => Standing::Superseded,
+        Greater => Standing::Pending,
+    }
+}
+
+/// The label and tag colour a reader sees for a version.
+pub fn status_display(v: &DocVersion, standing: Standing) -> (&'static str, &'static str, &'static str) {
+    let status = v.meta.status;
+    if standing == Standing::Superseded && status.is_in_force_kind() {
+        return ("superseded", "Superseded", "grey");
+    }
+    let tag = match status {
+        VersionStatus::Draft => "grey",
+        VersionStatus::DraftForConsultation => "yellow",
+        VersionStatus::Submitted => "blue",
+        VersionStatus::Approved | VersionStatus::Designated => "green",
+        VersionStatus::Withdrawn => "red",
+    };
+    (status_code(status), status.label(), tag)
+}
+
+fn status_code(s: VersionStatus) -> &'static str {
+    match s {
+        VersionStatus::Draft => "draft",
+        VersionStatus::DraftForConsultation => "draft-for-consultation",
+        VersionStatus::Submitted => "submitted",
+        VersionStatus::Approved => "approved",
+        VersionStatus::Designated => "designated",
+        VersionStatus::Withdrawn => "withdrawn",
+    }
+}
+
+pub fn brief(doc: &Document, links: &DocLinks) -> VersionBrief {
+    let v = &doc.versions[links.in_force];
+    let (status, status_label, status_tag) = status_display(v, Standing::InForce);
+    VersionBrief {
+        version: v.meta.version.to_string(),
+        status,
+        status_label,
+        status_tag,
+        published: v.meta.published.long(),
+    }
+}
+
+/// The documents of a programme in tree order: each document followed by those below it.
+pub fn document_tree(graph: &SiteGraph, pi: usize) -> Vec<DocSummary> {
+    let prog = &graph.site.programmes[pi];
+    let mut roots: Vec<usize> = (0..prog.documents.len())
+        .filter(|&di| {
+            prog.documents[di]
+                .config
+                .parent
+                .as_ref()
+                .is_none_or(|p| graph.index.get(p).is_none_or(|&(ppi, _)| ppi != pi))
+        })
+        .collect();
+    sort_docs(prog, &mut roots);
+    let mut out = Vec::new();
+    let mut stack: Vec<(usize, usize)> = roots.into_iter().rev().map(|d| (d, 0)).collect();
+    let mut seen = vec![false; prog.documents.len()];
+    while let Some((di, depth)) = stack.pop() {
+        if std::mem::replace(&mut seen[di], true) {
+            continue;
+        }
+        out.push(summary(graph, pi, di, depth));
+        let mut kids: Vec<usize> = graph.documents[pi][di]
+            .children
+            .iter()
+            .filter_map(|id| graph.index.get(id))
+            .filter(|&&(p, _)| p == pi)
+            .map(|&(_, d)| d)
+            .collect();
+        sort_docs(prog, &mut kids);
+        stack.extend(kids.into_iter().rev().map(|d| (d, depth + 1)));
+    }
+    out
+}
+
+fn sort_docs(prog: &crate::model::Programme, v: &mut [usize]) {
+    v.sort_by(|&a, &b| {
+        let (a, b) = (&prog.documents[a].config, &prog.documents[b].config);
+        (a.kind, &a.id).cmp(&(b.kind, &b.id))
+    });
+}
+
+pub fn summary(graph: &SiteGraph, pi: usize, di: usize, depth: usize) -> DocSummary {
+    let doc = &graph.site.programmes[pi].documents[di];
+    let links = &graph.documents[pi][di];
+    DocSummary {
+        id: doc.config.id.to_string(),
+        title: doc.config.title.clone(),
+        kind: doc.config.kind.code(),
+        kind_label: doc.config.kind.label(),
+        url: links.url.clone(),
+        summary: doc.config.summary.clone(),
+        depth,
+        in_force: brief(doc, links),
+    }
+}

@@ -1,0 +1,392 @@
+//! A version's Markdown as HTML: numbered clauses become anchored blocks with a visible
+//! link on their number, cross-references become checked links, defined terms link
+//! from their first use in each clause, code is highlighted, and raw HTML is sanitised.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
+
+use super::highlight::Highlighter;
+use super::sanitize::Sanitizer;
+use crate::link::BodyLinks;
+use crate::model::{markdown_options, Body, ClauseForm, ClauseNumber, RefTarget};
+
+/// What turning Markdown into HTML needs besides the text itself.
+pub struct MarkdownContext<'a> {
+    pub highlighter: &'a Highlighter,
+    pub sanitizer: &'a Sanitizer,
+}
+
+/// Renders a body to HTML. `links` must be the links `link` resolved for this body.
+pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
+    let md = body.markdown();
+    let terms = TermLinker::new(links);
+    let mut w = Writer {
+        body,
+        links,
+        cx,
+        terms,
+        out: Vec::with_capacity(md.len() / 8),
+        next_clause: 0,
+        next_heading: 0,
+        next_ref: 0,
+        clause_open: false,
+        skip_number: 0,
+        heading_depth: 0,
+        link_depth: 0,
+        closers: Vec::new(),
+        suppress_text: 0,
+        code: None,
+        has_raw_html: false,
+    };
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    w.top_level(&tag, range.start);
+                }
+                depth += 1;
+                w.start(tag, range.start);
+            }
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                w.end(tag);
+            }
+            other => w.leaf(other),
+        }
+    }
+    if w.clause_open {
+        w.html("</div></div>".to_owned());
+    }
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, w.out.into_iter());
+    if w.has_raw_html {
+        html = cx.sanitizer.clean(&html);
+    }
+    html
+}
+
+/// Links the first use of each defined term in each clause.
+struct TermLinker<'a> {
+    matcher: Option<AhoCorasick>,
+    links: &'a BodyLinks,
+    used: Vec<bool>,
+}
+
+impl<'a> TermLinker<'a> {
+    fn new(links: &'a BodyLinks) -> Self {
+        let matcher = if links.terms.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(links.terms.iter().map(|t| t.term.as_str()))
+                .ok()
+        };
+        TermLinker {
+            matcher,
+            links,
+            used: vec![false; links.terms.len()],
+        }
+    }
+
+    fn new_clause(&mut self) {
+        self.used.iter_mut().for_each(|u| *u = false);
+    }
+
+    /// Splits `text` into text and links for its first uses of defined terms.
+    fn link(&mut self, text: CowStr<'static>, out: &mut Vec<Event<'static>>) {
+        let Some(m) = &self.matcher else {
+            out.push(Event::Text(text));
+            return;
+        };
+        let mut last = 0;
+        for found in m.find_iter(&*text) {
+            let i = found.pattern().as_usize();
+            if self.used[i] || !at_word_boundary(&text, found.start(), found.end()) {
+                continue;
+            }
+            self.used[i] = true;
+            if found.start() > last {
+                out.push(Event::Text(text[last..found.start()].to_owned().into()));
+            }
+            let t = &self.links.terms[i];
+            let mut a = String::from("<a class=\"term\" href=\"");
+            let _ = pulldown_cmark_escape::escape_href(&mut a, &t.href);
+            a.push_str("\">");
+            let _ = pulldown_cmark_escape::escape_html_body_text(&mut a, &text[found.range()]);
+            a.push_str("</a>");
+            out.push(Event::InlineHtml(a.into()));
+            last = found.end();
+        }
+        if last == 0 {
+            out.push(Event::Text(text));
+        } else if last < text.len() {
+            out.push(Event::Text(text[last..].to_owned().into()));
+        }
+    }
+}
+
+fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// What closes an element this renderer opened in place of Markdown's own.
+enum Closer {
+    Markdown,
+    /// Our own closing tag, and whether the element's own text was suppressed.
+    Html(&'static str, bool),
+}
+
+struct Writer<'a, 'b> {
+    body: &'a Body,
+    links: &'a BodyLinks,
+    cx: &'a MarkdownContext<'b>,
+    terms: TermLinker<'a>,
+    out: Vec<Event<'static>>,
+    next_clause: usize,
+    next_heading: usize,
+    next_ref: usize,
+    /// A paragraph clause's `<div>`s are open.
+    clause_open: bool,
+    /// Bytes of the next text event that are a clause number already written.
+    skip_number: usize,
+    heading_depth: usize,
+    link_depth: usize,
+    /// For each open link or strong element, how to close it.
+    closers: Vec<Closer>,
+    /// Inside a reference whose text this renderer wrote itself.
+    suppress_text: usize,
+    /// A code block being collected: its language and text.
+    code: Option<(String, String)>,
+    has_raw_html: bool,
+}
+
+impl Writer<'_, '_> {
+    fn html(&mut self, s: String) {
+        self.out.push(Event::Html(s.into()));
+    }
+
+    /// A block at the top level may start a clause.
+    fn top_level(&mut self, tag: &Tag, start: usize) {
+        let starts_clause = self
+            .body
+            .clauses
+            .get(self.next_clause)
+            .is_some_and(|c| c.range.start == start);
+        if self.clause_open && (starts_clause || matches!(tag, Tag::Heading { .. })) {
+            self.html("</div></div>".to_owned());
+            self.clause_open = false;
+        }
+        if !starts_clause {
+            return;
+        }
+        let clause = &self.body.clauses[self.next_clause];
+        self.next_clause += 1;
+        self.terms.new_clause();
+        if clause.form == ClauseForm::Paragraph {
+            let n = &clause.number;
+            let anchor = n.anchor();
+            self.html(format!(
+                "<div class=\"clause\" id=\"{anchor}\"><a class=\"clause-number\" href=\"#{anchor}\" aria-label=\"Clause {n}\">{n}</a><div class=\"clause-body\">"
+            ));
+            self.clause_open = true;
+            self.skip_number = ClauseNumber::parse_prefix(&self.body.markdown()[start..], 2)
+                .map_or(0, |(_, len)| len);
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, start: usize) {
+        match tag {
+            Tag::Heading { level, .. } => {
+                let h = (level as usize + 1).min(6);
+                self.heading_depth += 1;
+                let heading = self
+                    .body
+                    .headings
+                    .get(self.next_heading)
+                    .filter(|h| h.offset == start);
+                let Some(heading) = heading else {
+                    self.html(format!("<h{h}>"));
+                    return;
+                };
+                self.next_heading += 1;
+                let anchor = &heading.anchor;
+                match &heading.number {
+                    Some(n) => {
+                        self.html(format!(
+                            "<h{h} id=\"{anchor}\" class=\"clause-heading\"><a class=\"clause-number\" href=\"#{anchor}\" aria-label=\"Clause {n}\">{n}</a> "
+                        ));
+                        self.skip_number = usize::MAX;
+                    }
+                    None => self.html(format!("<h{h} id=\"{anchor}\">")),
+                }
+            }
+            Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                ..
+            } => self.reference(has_pothole),
+            Tag::Link { .. } => {
+                self.link_depth += 1;
+                self.closers.push(Closer::Markdown);
+                self.push_start(tag);
+            }
+            Tag::Strong => {
+                let def = self.body.terms.iter().find(|t| t.offset == start);
+                match def {
+                    Some(t) => {
+                        let anchor = t.anchor();
+                        self.html(format!("<dfn id=\"{anchor}\" class=\"term-def\">"));
+                        self.closers.push(Closer::Html("</dfn>", false));
+                        self.link_depth += 1;
+                    }
+                    None => {
+                        self.closers.push(Closer::Markdown);
+                        self.push_start(tag);
+                    }
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_owned()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Tag::Table(_) => {
+                self.html("<div class=\"table-wrapper\">".to_owned());
+                self.push_start(tag);
+            }
+            Tag::HtmlBlock => {
+                self.has_raw_html = true;
+                self.push_start(tag);
+            }
+            other => self.push_start(other),
+        }
+    }
+
+    fn push_start(&mut self, tag: Tag<'_>) {
+        self.out.push(Event::Start(tag.into_static()));
+    }
+
+    /// A `[[...]]` reference: its resolved link, or the anchor of an inline definition.
+    fn reference(&mut self, has_pothole: bool) {
+        let idx = self.next_ref;
+        self.next_ref += 1;
+        let xref = self.body.refs.get(idx);
+        let resolved = self.links.refs.get(idx);
+        let (Some(xref), Some(resolved)) = (xref, resolved) else {
+            self.closers.push(Closer::Html("", false));
+            self.link_depth += 1;
+            return;
+        };
+        let mut open = String::new();
+        let closer = if let RefTarget::Definition(_) = xref.target {
+            open.push_str("<dfn id=\"");
+            open.push_str(resolved.href.trim_start_matches('#'));
+            open.push_str("\" class=\"term-def\">");
+            "</dfn>"
+        } else {
+            open.push_str("<a class=\"xref\" href=\"");
+            let _ = pulldown_cmark_escape::escape_href(&mut open, &resolved.href);
+            open.push_str("\">");
+            "</a>"
+        };
+        if !has_pothole {
+            let _ = pulldown_cmark_escape::escape_html_body_text(&mut open, &resolved.text);
+            self.suppress_text += 1;
+        }
+        self.html_inline(open);
+        self.closers.push(Closer::Html(closer, !has_pothole));
+        self.link_depth += 1;
+    }
+
+    fn html_inline(&mut self, s: String) {
+        self.out.push(Event::InlineHtml(s.into()));
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(level) => {
+                self.heading_depth = self.heading_depth.saturating_sub(1);
+                self.skip_number = 0;
+                let h = (level as usize + 1).min(6);
+                self.html(format!("</h{h}>"));
+            }
+            TagEnd::Link | TagEnd::Strong => {
+                match self.closers.pop() {
+                    Some(Closer::Html(close, suppressed)) => {
+                        self.link_depth = self.link_depth.saturating_sub(1);
+                        if suppressed {
+                            self.suppress_text = self.suppress_text.saturating_sub(1);
+                        }
+                        if !close.is_empty() {
+                            self.html_inline(close.to_owned());
+                        }
+                    }
+                    Some(Closer::Markdown) | None => {
+                        if matches!(tag, TagEnd::Link) {
+                            self.link_depth = self.link_depth.saturating_sub(1);
+                        }
+                        self.out.push(Event::End(tag));
+                    }
+                }
+            }
+            TagEnd::CodeBlock => {
+                if let Some((lang, code)) = self.code.take() {
+                    let html = self.cx.highlighter.highlight(&lang, &code);
+                    self.html(html);
+                }
+            }
+            TagEnd::Table => {
+                self.out.push(Event::End(tag));
+                self.html("</div>".to_owned());
+            }
+            other => self.out.push(Event::End(other)),
+        }
+    }
+
+    fn leaf(&mut self, event: Event<'_>) {
+        match event {
+            Event::Text(t) => {
+                if let Some((_, code)) = self.code.as_mut() {
+                    code.push_str(&t);
+                    return;
+                }
+                if self.suppress_text > 0 {
+                    return;
+                }
+                let mut text: &str = &t;
+                if self.skip_number > 0 {
+                    let skip = std::mem::take(&mut self.skip_number);
+                    text = if skip == usize::MAX {
+                        // A heading: drop the number and the space after it.
+                        ClauseNumber::parse_prefix(text, 1)
+                            .map_or(text, |(_, len)| text[len..].trim_start())
+                    } else {
+                        text.get(skip..).unwrap_or("").trim_start()
+                    };
+                }
+                let owned: CowStr<'static> = text.to_owned().into();
+                if self.link_depth == 0 && self.heading_depth == 0 {
+                    self.terms.link(owned, &mut self.out);
+                } else {
+                    self.out.push(Event::Text(owned));
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                self.has_raw_html = true;
+                self.out.push(Event::InlineHtml(h.into_static()));
+            }
+            other => {
+                if self.suppress_text == 0 {
+                    self.out.push(other.into_static());
+                }
+            }
+        }
+    }
+}

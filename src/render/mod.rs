@@ -1,0 +1,471 @@
+//! Stage 4, render: every page of the site as HTML, through the theme's Tera templates,
+//! in parallel.
+//!
+//! Each page type has a context struct in [`context`]; the Markdown of documents and
+//! pages becomes HTML in [`markdown`]. The output is a list of files in memory; writing
+//! them is `emit`'s job.
+
+pub mod context;
+mod highlight;
+mod markdown;
+mod sanitize;
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::diagnostics::Diagnostic;
+use crate::link::SiteGraph;
+use crate::load::Theme;
+use context::*;
+use markdown::MarkdownContext;
+
+pub use highlight::{stylesheet as syntax_stylesheet, Highlighter};
+pub use sanitize::Sanitizer;
+
+/// A file of the built site: its path below the output folder and its bytes.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// The page's URL when it is an HTML page listed in the sitemap.
+    pub url: Option<String>,
+}
+
+/// The templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "base.html",
+    "home.html",
+    "programme.html",
+    "document.html",
+    "page.html",
+    "404.html",
+];
+
+/// Compiles the theme's templates, with autoescaping on for HTML.
+pub fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    for name in REQUIRED_TEMPLATES {
+        if !theme.templates.contains_key(*name) {
+            diags.push(Diagnostic::file_error(
+                "missing-template",
+                &format!("themes/{}/templates/{name}", theme.name),
+                format!("the theme `{}` has no template {name}", theme.name),
+            ));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let raw: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(name, t)| (name.as_str(), t.text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(raw) {
+        let origin = theme
+            .templates
+            .values()
+            .map(|t| t.origin.as_str())
+            .find(|o| error_chain(&e).contains(o.rsplit('/').next().unwrap_or(o)))
+            .unwrap_or("templates");
+        return Err(vec![Diagnostic::file_error(
+            "template-error",
+            origin,
+            format!("a template does not compile: {}", error_chain(&e)),
+        )]);
+    }
+    Ok(tera)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s.replace('\n', " ")
+}
+
+/// One page to render: which template, its context and where it goes.
+enum Job {
+    Home,
+    Programme(usize),
+    Document { pi: usize, di: usize, vi: usize, doc_page: bool },
+    Page(usize),
+    NotFound,
+}
+
+/// Renders every page. `progress` is told of each finished page.
+pub fn render(
+    graph: &SiteGraph,
+    tera: &Tera,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let _ = started;
+    let site = site_context(graph);
+    let mut base = tera::Context::new();
+    base.insert("site", &site);
+
+    let mut jobs = vec![Job::Home, Job::NotFound];
+    for (pi, prog) in graph.site.programmes.iter().enumerate() {
+        jobs.push(Job::Programme(pi));
+        for (di, doc) in prog.documents.iter().enumerate() {
+            let in_force = graph.documents[pi][di].in_force;
+            jobs.push(Job::Document { pi, di, vi: in_force, doc_page: true });
+            for vi in 0..doc.versions.len() {
+                jobs.push(Job::Document { pi, di, vi, doc_page: false });
+            }
+        }
+    }
+    jobs.extend((0..graph.site.pages.len()).map(Job::Page));
+
+    let highlighter = Highlighter::new();
+    let sanitizer = Sanitizer::default();
+    let md = MarkdownContext {
+        highlighter: &highlighter,
+        sanitizer: &sanitizer,
+    };
+    let total = jobs.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let r = render_job(graph, tera, &base, &md, job);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+            r
+        })
+        .collect();
+
+    let mut files = Vec::with_capacity(results.len() + 1);
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        diags.truncate(20);
+        return Err(diags);
+    }
+    files.push(OutputFile {
+        path: "static/syntax.css".into(),
+        bytes: syntax_stylesheet().into_bytes(),
+        url: None,
+    });
+    Ok(files)
+}
+
+fn site_context(graph: &SiteGraph) -> SiteContext {
+    let c = &graph.site.config;
+    SiteContext {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        language: c.language.clone(),
+        notice: c.notice.clone(),
+        base: graph.base.clone(),
+        r#static: format!("{}static/", graph.base),
+        programmes: graph
+            .site
+            .programmes
+            .iter()
+            .map(|p| NavLink {
+                id: p.config.id.clone(),
+                name: p.config.name.clone(),
+                url: format!("{}{}/", graph.base, p.slug),
+            })
+            .collect(),
+    }
+}
+
+fn render_job(
+    graph: &SiteGraph,
+    tera: &Tera,
+    base: &tera::Context,
+    md: &MarkdownContext,
+    job: &Job,
+) -> Result<OutputFile, Diagnostic> {
+    let b = &graph.base;
+    match *job {
+        Job::Home => {
+            let page = HomePage {
+                programmes: (0..graph.site.programmes.len())
+                    .map(|pi| programme_summary(graph, pi))
+                    .collect(),
+                pages: graph
+                    .site
+                    .pages
+                    .iter()
+                    .zip(&graph.pages)
+                    .map(|(p, l)| PageLink {
+                        title: p.meta.title.clone(),
+                        url: l.url.clone(),
+                        summary: p.meta.summary.clone(),
+                    })
+                    .collect(),
+            };
+            let info = PageInfo {
+                title: graph.site.config.title.clone(),
+                url: b.clone(),
+                description: graph.site.config.description.clone(),
+            };
+            page_file(tera, base, "home.html", &info, &[], &page, "index.html")
+        }
+        Job::NotFound => {
+            let info = PageInfo {
+                title: "Page not found".into(),
+                url: format!("{b}404.html"),
+                description: None,
+            };
+            let mut f = page_file(tera, base, "404.html", &info, &[], &TextPage { body: String::new() }, "404.html")?;
+            f.url = None;
+            Ok(f)
+        }
+        Job::Programme(pi) => {
+            let prog = &graph.site.programmes[pi];
+            let summary = programme_summary(graph, pi);
+            let info = PageInfo {
+                title: prog.config.name.clone(),
+                url: summary.url.clone(),
+                description: prog.config.summary.clone(),
+            };
+            let page = ProgrammePage {
+                programme: ProgrammeDetail {
+                    summary,
+                    phases: prog.config.phases.clone(),
+                    releases: prog.config.releases.clone(),
+                },
+            };
+            let crumbs = [Crumb { title: "Home".into(), url: b.clone() }];
+            page_file(tera, base, "programme.html", &info, &crumbs, &page, &format!("{}/index.html", prog.slug))
+        }
+        Job::Document { pi, di, vi, doc_page } => {
+            let page = document_page(graph, md, pi, di, vi, doc_page);
+            let prog = &graph.site.programmes[pi];
+            let doc = &prog.documents[di];
+            let links = &graph.documents[pi][di];
+            let mut crumbs = vec![
+                Crumb { title: "Home".into(), url: b.clone() },
+                Crumb { title: prog.config.name.clone(), url: format!("{b}{}/", prog.slug) },
+            ];
+            let (title, url) = if doc_page {
+                (doc.config.title.clone(), links.url.clone())
+            } else {
+                crumbs.push(Crumb { title: doc.config.title.clone(), url: links.url.clone() });
+                (format!("Version {}", doc.versions[vi].meta.version), links.versions[vi].url.clone())
+            };
+            let info = PageInfo { title, url: url.clone(), description: doc.config.summary.clone() };
+            let path = format!("{}index.html", url.strip_prefix(b.as_str()).unwrap_or(&url));
+            page_file(tera, base, "document.html", &info, &crumbs, &page, &path)
+        }
+        Job::Page(i) => {
+            let p = &graph.site.pages[i];
+            let links = &graph.pages[i];
+            let body = markdown::to_html(&p.body, links, md);
+            let info = PageInfo { title: p.meta.title.clone(), url: links.url.clone(), description: p.meta.summary.clone() };
+            let crumbs = [Crumb { title: "Home".into(), url: b.clone() }];
+            page_file(tera, base, "page.html", &info, &crumbs, &TextPage { body }, &format!("{}/index.html", p.slug))
+        }
+    }
+}
+
+fn programme_summary(graph: &SiteGraph, pi: usize) -> ProgrammeSummary {
+    let prog = &graph.site.programmes[pi];
+    ProgrammeSummary {
+        id: prog.config.id.clone(),
+        name: prog.config.name.clone(),
+        summary: prog.config.summary.clone(),
+        owner: prog.config.owner.clone(),
+        url: format!("{}{}/", graph.base, prog.slug),
+        documents: document_tree(graph, pi),
+    }
+}
+
+fn document_page(
+    graph: &SiteGraph,
+    md: &MarkdownContext,
+    pi: usize,
+    di: usize,
+    vi: usize,
+    doc_page: bool,
+) -> DocumentPage {
+    let doc = &graph.site.programmes[pi].documents[di];
+    let links = &graph.documents[pi][di];
+    let v = &doc.versions[vi];
+    let here = standing(vi, links.in_force);
+    let (status, status_label, status_tag) = status_display(v, here);
+    let in_force_v = &doc.versions[links.in_force];
+    let in_force = VersionLink {
+        version: in_force_v.meta.version.to_string(),
+        url: links.versions[links.in_force].url.clone(),
+    };
+    let banner = banner(v, here, in_force_v, &in_force);
+    let parent = doc.config.parent.as_ref().and_then(|p| {
+        let &(ppi, pdi) = graph.index.get(p)?;
+        let pdoc = &graph.site.programmes[ppi].documents[pdi];
+        Some(DocRef {
+            id: p.to_string(),
+            title: pdoc.config.title.clone(),
+            url: graph.documents[ppi][pdi].url.clone(),
+        })
+    });
+    let children = links
+        .children
+        .iter()
+        .filter_map(|id| graph.index.get(id))
+        .map(|&(cpi, cdi)| summary(graph, cpi, cdi, 0))
+        .collect();
+    let body_links = &links.versions[vi];
+    DocumentPage {
+        document: DocumentInfo {
+            id: doc.config.id.to_string(),
+            title: doc.config.title.clone(),
+            kind: doc.config.kind.code(),
+            kind_label: doc.config.kind.label(),
+            summary: doc.config.summary.clone(),
+            owner: doc.config.owner.clone(),
+            url: links.url.clone(),
+            release: doc.config.release.clone(),
+            phases: doc.config.phases.clone(),
+            parent,
+            children,
+        },
+        version: VersionInfo {
+            version: v.meta.version.to_string(),
+            status,
+            status_label,
+            status_tag,
+            published: v.meta.published.long(),
+            published_iso: v.meta.published.iso(),
+            effective_from: v.meta.effective_from.map(|d| d.long()),
+            consultation_closes: v.meta.consultation_closes.map(|d| d.long()),
+            change_mechanism_label: v.meta.change_mechanism.label(),
+            change_summary: v.meta.change_summary.clone(),
+            url: body_links.url.clone(),
+            is_in_force: here == Standing::InForce,
+        },
+        is_document_page: doc_page,
+        in_force,
+        banner,
+        contents: v
+            .body
+            .headings
+            .iter()
+            .filter(|h| h.level <= 2)
+            .map(|h| ContentsItem {
+                number: h.number.as_ref().map(|n| n.to_string()),
+                title: h.title.clone(),
+                anchor: h.anchor.clone(),
+                level: h.level,
+            })
+            .collect(),
+        body: markdown::to_html(&v.body, body_links, md),
+        versions: doc
+            .versions
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, ver)| {
+                let (_, status_label, status_tag) = status_display(ver, standing(i, links.in_force));
+                VersionRow {
+                    version: ver.meta.version.to_string(),
+                    status_label,
+                    status_tag,
+                    published: ver.meta.published.long(),
+                    url: links.versions[i].url.clone(),
+                    is_in_force: i == links.in_force,
+                    is_this: i == vi,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn banner(
+    v: &crate::model::DocVersion,
+    here: Standing,
+    in_force_v: &crate::model::DocVersion,
+    in_force: &VersionLink,
+) -> Option<Banner> {
+    use crate::model::VersionStatus as S;
+    let link = |text: String| (Some(in_force.url.clone()), Some(text));
+    let (kind, title, text, (link_url, link_text)) = match (v.meta.status, here) {
+        (S::Withdrawn, _) => (
+            "withdrawn",
+            "This version has been withdrawn".to_owned(),
+            format!("Version {} was withdrawn and is not in force.", v.meta.version),
+            link(format!("Read version {}, the version in force", in_force.version)),
+        ),
+        (s, Standing::Superseded) if s.is_in_force_kind() => (
+            "superseded",
+            "This version has been superseded".to_owned(),
+            format!(
+                "Version {} was replaced by version {}.",
+                v.meta.version, in_force.version
+            ),
+            link(format!("Read version {}, the version in force", in_force.version)),
+        ),
+        (s, Standing::InForce) if s.is_in_force_kind() => return None,
+        (s, Standing::InForce) => (
+            "draft",
+            format!("This is a {}", s.label().to_lowercase()),
+            format!(
+                "No version of this document has been approved yet; version {} is the latest and is not in force.",
+                v.meta.version
+            ),
+            (None, None),
+        ),
+        (s, _) => (
+            "draft",
+            format!("This is a {}, not the version in force", s.label().to_lowercase()),
+            format!(
+                "Version {} is proposed and has no effect; version {} ({}) is in force.",
+                v.meta.version,
+                in_force.version,
+                in_force_v.meta.status.label().to_lowercase()
+            ),
+            link(format!("Read version {}, the version in force", in_force.version)),
+        ),
+    };
+    Some(Banner { kind, title, text, link_url, link_text })
+}
+
+fn page_file<T: Serialize>(
+    tera: &Tera,
+    base: &tera::Context,
+    template: &str,
+    info: &PageInfo,
+    crumbs: &[Crumb],
+    page: &T,
+    path: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let mut ctx = base.clone();
+    ctx.insert("page", info);
+    ctx.insert("breadcrumbs", crumbs);
+    let extra = tera::Context::from_serialize(page).map_err(|e| template_error(template, &e))?;
+    ctx.extend(extra);
+    let html = tera.render(template, &ctx).map_err(|e| template_error(template, &e))?;
+    Ok(OutputFile {
+        path: path.to_owned(),
+        bytes: html.into_bytes(),
+        url: Some(info.url.clone()),
+    })
+}
+
+fn template_error(template: &str, e: &dyn std::error::Error) -> Diagnostic {
+    Diagnostic::file_error(
+        "template-error",
+        &format!("templates/{template}"),
+        format!("the template {template} failed: {}", error_chain(e)),
+    )
+    .with_help("fix the template, or delete your override to use the theme's")
+}
