@@ -96,7 +96,14 @@ fn main() -> ExitCode {
                 Format::Human => {
                     print_human(&report.diagnostics, &cli.root);
                     if !cli.quiet || report.has_errors() {
-                        eprintln!("{}", summary_line(&report, "no problems found"));
+                        let outcome = if report.has_errors() {
+                            "fix the errors above"
+                        } else if report.diagnostics.is_empty() {
+                            "no problems found"
+                        } else {
+                            "no errors"
+                        };
+                        eprintln!("{}", summary_line(&report, outcome));
                     }
                 }
             }
@@ -134,15 +141,12 @@ fn print_human(diags: &[Diagnostic], root: &std::path::Path) {
     }
 }
 
-fn summary_line(report: &Report, ok: &str) -> String {
+/// `2 errors, 1 warning`, followed by `outcome` (or `outcome` alone when all is well).
+fn summary_line(report: &Report, outcome: &str) -> String {
     let (errors, warnings) = diagnostics::counts(&report.diagnostics);
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     match (errors, warnings) {
-        (0, 0) => ok.to_owned(),
-        (e, w) => format!(
-            "{e} error{}, {w} warning{}{}",
-            if e == 1 { "" } else { "s" },
-            if w == 1 { "" } else { "s" },
-            if e > 0 { format!("; {ok}") } else { String::new() }
-        ),
+        (0, 0) => outcome.to_owned(),
+        (e, w) => format!("{e} error{}, {w} warning{}: {outcome}", plural(e), plural(w)),
     }
 }
