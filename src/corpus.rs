@@ -28,13 +28,14 @@ pub struct Spec {
 impl Spec {
     /// About 8 KB of Markdown a version page, as in the benchmark target.
     pub fn pages(versions_total: usize, seed: u64) -> Spec {
-        let documents = (versions_total / 100).max(1);
+        // Ten versions a document: long histories are rare, many documents are not.
+        let documents = (versions_total / 10).max(1);
         Spec {
             documents,
             versions: versions_total.div_ceil(documents),
             sections: 6,
             clauses_per_section: 6,
-            words_per_clause: 26,
+            words_per_clause: 18,
             seed,
         }
     }

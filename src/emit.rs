@@ -1,13 +1,16 @@
 //! Stage 5, emit: writes the rendered site to the output folder, all or nothing.
 //!
-//! Files go to a staging folder beside the output; only when every file is written does
-//! the staging folder replace the output, by renames. A failure at any point leaves the
+//! Files go to a staging folder beside the output as they are rendered (so the site is
+//! never held in memory whole); only when every file is written does the staging folder
+//! replace the output, by renames. A failure at any point leaves the
 //! previous output exactly as it was. This module also writes the files that list the
 //! site rather than show it: `sitemap.xml` and `robots.txt`.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -23,40 +26,110 @@ pub enum EmitError {
 }
 
 /// What was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Emitted {
     pub files: usize,
     pub bytes: u64,
 }
 
-/// Writes `files`, the theme's `statics`, `sitemap.xml` and `robots.txt` to `output`.
-pub fn emit(
-    output: &Path,
-    files: &[OutputFile],
-    statics: &[(String, Vec<u8>)],
-    base_url: &str,
-) -> Result<Emitted, EmitError> {
-    if output.exists() && !output.is_dir() {
-        return Err(EmitError::NotADirectory(output.to_path_buf()));
-    }
-    let staging = sibling(output, "attest-staging");
-    let old = sibling(output, "attest-old");
-    let write_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| EmitError::Write { path, source }
-    };
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(write_err(&staging))?;
-    }
-    let result = write_all(&staging, files, statics, base_url);
-    let emitted = match result {
-        Ok(e) => e,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
+/// A staging folder beside the output that pages are written into as they are rendered.
+///
+/// [`Staging::commit`] swaps it in for the output; dropping it without committing
+/// removes it, leaving the output untouched.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    urls: Mutex<Vec<String>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Makes an empty staging folder for `output`, removing one left by a crashed build.
+    pub fn create(output: &Path) -> Result<Staging, EmitError> {
+        if output.exists() && !output.is_dir() {
+            return Err(EmitError::NotADirectory(output.to_path_buf()));
         }
-    };
-    // Swap: output -> old, staging -> output, then remove old.
+        let dir = sibling(output, "attest-staging");
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(write_err(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(write_err(&dir))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            urls: Mutex::new(Vec::new()),
+            committed: false,
+        })
+    }
+
+    /// Writes one file; safe to call from many threads at once.
+    pub fn write(&self, file: &OutputFile) -> Result<(), EmitError> {
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(write_err(parent))?;
+        }
+        fs::write(&path, &file.bytes).map_err(write_err(&path))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        if let Some(url) = &file.url {
+            if let Ok(mut urls) = self.urls.lock() {
+                urls.push(url.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the theme's static files, `sitemap.xml` and `robots.txt`, then swaps the
+    /// staging folder in for the output.
+    pub fn commit(
+        mut self,
+        statics: &[(String, Vec<u8>)],
+        base_url: &str,
+    ) -> Result<Emitted, EmitError> {
+        let urls = std::mem::take(&mut *self.urls.lock().unwrap_or_else(|e| e.into_inner()));
+        self.write(&OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap(urls, base_url).into_bytes(),
+            url: None,
+        })?;
+        self.write(&OutputFile {
+            path: "robots.txt".into(),
+            bytes: robots(base_url).into_bytes(),
+            url: None,
+        })?;
+        for (p, b) in statics {
+            self.write(&OutputFile {
+                path: format!("static/{p}"),
+                bytes: b.clone(),
+                url: None,
+            })?;
+        }
+        let emitted = Emitted {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        };
+        swap_in(&self.dir, &self.output)?;
+        self.committed = true;
+        Ok(emitted)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Replaces `output` with `staging` by renames, so the output is never half-written;
+/// the old output is removed afterwards.
+fn swap_in(staging: &Path, output: &Path) -> Result<(), EmitError> {
+    let old = sibling(output, "attest-old");
     if old.exists() {
         fs::remove_dir_all(&old).map_err(write_err(&old))?;
     }
@@ -64,17 +137,37 @@ pub fn emit(
     if had_output {
         fs::rename(output, &old).map_err(write_err(output))?;
     }
-    if let Err(e) = fs::rename(&staging, output) {
+    if let Err(e) = fs::rename(staging, output) {
         if had_output {
             let _ = fs::rename(&old, output);
         }
-        let _ = fs::remove_dir_all(&staging);
         return Err(write_err(output)(e));
     }
     if had_output {
-        let _ = fs::remove_dir_all(&old);
+        remove_tree(&old);
     }
-    Ok(emitted)
+    Ok(())
+}
+
+/// Removes a folder, its subfolders in parallel: an old site can hold many thousands of
+/// files.
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = fs::read_dir(dir) {
+        let paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.par_iter().for_each(|p| {
+            if p.is_dir() {
+                remove_tree(p);
+            } else {
+                let _ = fs::remove_file(p);
+            }
+        });
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
+fn write_err(path: &Path) -> impl FnOnce(io::Error) -> EmitError {
+    let path = path.to_path_buf();
+    move |source| EmitError::Write { path, source }
 }
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
@@ -83,71 +176,6 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".to_owned());
     output.with_file_name(format!(".{name}.{suffix}"))
-}
-
-fn write_all(
-    dir: &Path,
-    files: &[OutputFile],
-    statics: &[(String, Vec<u8>)],
-    base_url: &str,
-) -> Result<Emitted, EmitError> {
-    let mut extra = vec![
-        OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: sitemap(files, base_url).into_bytes(),
-            url: None,
-        },
-        OutputFile {
-            path: "robots.txt".into(),
-            bytes: robots(base_url).into_bytes(),
-            url: None,
-        },
-    ];
-    extra.extend(statics.iter().map(|(p, b)| OutputFile {
-        path: format!("static/{p}"),
-        bytes: b.clone(),
-        url: None,
-    }));
-    // Folders first (serially, so parents exist), then files in parallel.
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .chain(&extra)
-        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|source| EmitError::Write {
-            path: d.clone(),
-            source,
-        })?;
-    }
-    files
-        .par_iter()
-        .chain(extra.par_iter())
-        .map(|f| {
-            let path = dir.join(&f.path);
-            fs::write(&path, &f.bytes).map_err(|source| EmitError::Write { path, source })?;
-            Ok(f.bytes.len() as u64)
-        })
-        .try_fold(
-            || Emitted { files: 0, bytes: 0 },
-            |acc, r: Result<u64, EmitError>| {
-                r.map(|b| Emitted {
-                    files: acc.files + 1,
-                    bytes: acc.bytes + b,
-                })
-            },
-        )
-        .try_reduce(
-            || Emitted { files: 0, bytes: 0 },
-            |a, b| {
-                Ok(Emitted {
-                    files: a.files + b.files,
-                    bytes: a.bytes + b.bytes,
-                })
-            },
-        )
 }
 
 /// The origin of an absolute base URL (`https://x.org`), or "" for a bare path.
@@ -162,9 +190,8 @@ fn origin(base_url: &str) -> &str {
 }
 
 /// `sitemap.xml`: every HTML page. Locations are absolute when `base_url` is.
-pub fn sitemap(files: &[OutputFile], base_url: &str) -> String {
+pub fn sitemap(mut urls: Vec<String>, base_url: &str) -> String {
     let origin = origin(base_url);
-    let mut urls: Vec<&str> = files.iter().filter_map(|f| f.url.as_deref()).collect();
     urls.sort_unstable();
     urls.dedup();
     let mut s = String::from(

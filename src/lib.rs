@@ -154,41 +154,39 @@ pub fn build(opts: &Options, progress: &(dyn Fn(usize, usize) + Sync)) -> Report
     }
 
     let t = Instant::now();
-    let files = match render::render(&graph, &tera, progress) {
-        Ok(f) => f,
-        Err(d) => {
-            diags.extend(d);
+    let output = opts.output_dir();
+    let write_failed = |e: emit::EmitError| {
+        Diagnostic::file_error("write-failed", &output.to_string_lossy(), e.to_string())
+            .with_help("the previous output was left as it was")
+    };
+    let staging = match emit::Staging::create(&output) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(write_failed(e));
             report.diagnostics = diagnostics::sorted(diags);
             return report;
         }
     };
+    let sink = |file: render::OutputFile| staging.write(&file).map_err(write_failed);
+    match render::render(&graph, &tera, &sink, progress) {
+        Ok(pages) => report.pages = pages,
+        Err(d) => {
+            // Dropping the staging folder removes it; the output is untouched.
+            diags.extend(d);
+            report.diagnostics = diagnostics::sorted(diags);
+            return report;
+        }
+    }
     report.timings.push(("render", t.elapsed()));
-    report.pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let base_url = graph.base_url.clone();
     drop(graph);
 
     let t = Instant::now();
-    let output = opts.output_dir();
-    match emit::emit(&output, &files, &linked.statics, &base_url_of(opts, &files)) {
+    match staging.commit(&linked.statics, &base_url) {
         Ok(e) => report.written = Some(e),
-        Err(e) => diags.push(
-            Diagnostic::file_error("write-failed", &output.to_string_lossy(), e.to_string())
-                .with_help("the previous output was left as it was"),
-        ),
+        Err(e) => diags.push(write_failed(e)),
     }
-    report.timings.push(("emit", t.elapsed()));
+    report.timings.push(("swap", t.elapsed()));
     report.diagnostics = diagnostics::sorted(diags);
     report
-}
-
-fn base_url_of(opts: &Options, _files: &[render::OutputFile]) -> String {
-    // The base URL as the site declares it, for absolute URLs in the sitemap.
-    if let Some(b) = &opts.base_url {
-        return b.clone();
-    }
-    let site = opts.root.join("content/site.toml");
-    std::fs::read_to_string(site)
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("base_url").and_then(|v| v.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| "/".to_owned())
 }

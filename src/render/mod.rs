@@ -2,15 +2,13 @@
 //! in parallel.
 //!
 //! Each page type has a context struct in [`context`]; the Markdown of documents and
-//! pages becomes HTML in [`markdown`]. The output is a list of files in memory; writing
-//! them is `emit`'s job.
+//! pages becomes HTML in [`markdown`]. Each finished page is handed to a sink (in a
+//! build, `emit`'s staging folder) so the whole site is never held in memory.
 
 pub mod context;
 mod highlight;
 mod markdown;
 mod sanitize;
-
-use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -102,14 +100,17 @@ enum Job {
     NotFound,
 }
 
-/// Renders every page. `progress` is told of each finished page.
+/// Where rendered files go.
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Renders every page into `sink`, returning the number of HTML pages. `progress` is
+/// told of each finished page.
 pub fn render(
     graph: &SiteGraph,
     tera: &Tera,
+    sink: &Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let started = Instant::now();
-    let _ = started;
+) -> Result<usize, Vec<Diagnostic>> {
     let site = site_context(graph);
     let mut base = tera::Context::new();
     base.insert("site", &site);
@@ -135,34 +136,28 @@ pub fn render(
     };
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let diags: Vec<Diagnostic> = jobs
         .par_iter()
-        .map(|job| {
-            let r = render_job(graph, tera, &base, &md, job);
+        .filter_map(|job| {
+            let r = render_job(graph, tera, &base, &md, job).and_then(sink);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(n, total);
-            r
+            r.err()
         })
         .collect();
-
-    let mut files = Vec::with_capacity(results.len() + 1);
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
-        }
-    }
     if !diags.is_empty() {
-        diags.truncate(20);
+        // One broken template fails every page; the first few say it all.
+        let mut diags = crate::diagnostics::sorted(diags);
+        diags.truncate(10);
         return Err(diags);
     }
-    files.push(OutputFile {
+    sink(OutputFile {
         path: "static/syntax.css".into(),
         bytes: syntax_stylesheet().into_bytes(),
         url: None,
-    });
-    Ok(files)
+    })
+    .map_err(|d| vec![d])?;
+    Ok(total)
 }
 
 fn site_context(graph: &SiteGraph) -> SiteContext {

@@ -1,0 +1,95 @@
+//! The bundled FSM content in `content/`: it checks clean, it builds, and every internal
+//! link of the built site resolves to a file and, where it names one, to an anchor that
+//! exists exactly once in the target page.
+//!
+//! The build goes to a temporary `--output`; nothing is written to the repository.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::*;
+
+fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn bundled_content_has_no_diagnostics() {
+    let (diags, code) = check_json(repo_root());
+    assert_diags(&diags, &[]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn bundled_site_builds_and_every_internal_link_resolves() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let site = out_dir.path().join("site");
+    build_ok(repo_root(), &["--output", site.to_str().unwrap()]);
+    assert_eq!(names_in(out_dir.path()), BTreeSet::from(["site".to_owned()]));
+
+    let pages = html_pages(&site);
+    // Every document in content/fsm has its page, and each version its permanent page.
+    for page in [
+        "index.html",
+        "404.html",
+        "about/index.html",
+        "accessibility/index.html",
+        "fsm/index.html",
+        "fsm/svtad/index.html",
+        "fsm/svtad/v0.1/index.html",
+        "fsm/svtad/v1.0/index.html",
+        "fsm/tad-r1/index.html",
+        "fsm/tad-r1/v1.0/index.html",
+        "fsm/tcd-r1/index.html",
+        "fsm/ctd-r1/index.html",
+        "fsm/sctd-r1/index.html",
+        "fsm/utsad/index.html",
+        "fsm/utsad/v0.1/index.html",
+    ] {
+        assert!(pages.contains_key(page), "{page} was not built");
+    }
+
+    // A sample of real cross-document references, as written in the TAD.
+    let tad = &pages["fsm/tad-r1/index.html"];
+    for link in [
+        "<a class=\"xref\" href=\"/fsm/svtad/#clause-4.1\">FSM-SVTAD 4.1</a>",
+        "<a class=\"xref\" href=\"/fsm/utsad/\">FSM-UTSAD</a>",
+        "<a class=\"xref\" href=\"/fsm/tcd-r1/\">FSM-TCD-R1</a>",
+        // A reference to the TAD itself stays on the page.
+        "<a class=\"xref\" href=\"#clause-2.1\">FSM-TAD-R1 2.1</a>",
+    ] {
+        assert!(tad.contains(link), "the TAD lacks {link}");
+    }
+
+    // The link checker over the whole site.
+    let (broken, checked) = broken_links(&site, "/");
+    assert_eq!(broken, vec![], "broken links in the bundled site");
+    assert!(checked > 1000, "only {checked} internal links were checked");
+
+    // Cross-document links with an anchor, counted separately so that the check above
+    // cannot pass by finding none.
+    let cross: BTreeSet<String> = pages
+        .values()
+        .flat_map(|html| attr_values(html, "href"))
+        .filter(|h| h.starts_with("/fsm/") && h.contains('#'))
+        .collect();
+    assert!(cross.len() >= 20, "only {} distinct cross-document anchors: {cross:?}", cross.len());
+    for href in &cross {
+        let (path, anchor) = href.split_once('#').unwrap();
+        let target = file_for_url("/", path).unwrap();
+        let html = pages
+            .get(&target)
+            .unwrap_or_else(|| panic!("{href}: no page {target}"));
+        assert!(
+            html.contains(&format!(" id=\"{anchor}\"")),
+            "{href}: {target} has no id=\"{anchor}\""
+        );
+    }
+
+    // No page has two elements with one id, so no anchor is ambiguous.
+    for (page, html) in &pages {
+        assert_eq!(duplicate_ids(html), Vec::<String>::new(), "duplicate ids on {page}");
+    }
+}
