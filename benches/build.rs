@@ -32,7 +32,11 @@ fn main() {
     let t = Instant::now();
     let report = attest::build(&opts, &|_, _| {});
     let secs = t.elapsed().as_secs_f64();
-    assert!(!report.has_errors(), "the corpus must build: {:?}", &report.diagnostics[..report.diagnostics.len().min(5)]);
+    assert!(
+        !report.has_errors(),
+        "the corpus must build: {:?}",
+        &report.diagnostics[..report.diagnostics.len().min(5)]
+    );
     println!(
         "build: {} pages in {secs:.2} s = {:.0} pages/s",
         report.pages,

@@ -15,7 +15,10 @@ fn main() -> ExitCode {
     let spec = attest::corpus::Spec::pages(pages, seed);
     match attest::corpus::generate(&dir, &spec) {
         Ok(n) => {
-            println!("wrote {n} version files under {}", dir.join("content").display());
+            println!(
+                "wrote {n} version files under {}",
+                dir.join("content").display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

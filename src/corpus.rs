@@ -42,12 +42,59 @@ impl Spec {
 }
 
 const WORDS: &[&str] = &[
-    "the", "testing", "shall", "DCC", "provide", "evidence", "phase", "approval", "service",
-    "incident", "management", "interface", "report", "criteria", "entry", "exit", "each",
-    "release", "environment", "data", "results", "within", "working", "days", "of", "and",
-    "to", "for", "a", "with", "User", "party", "document", "coverage", "requirement", "scenario",
-    "case", "defect", "threshold", "severity", "schedule", "window", "notify", "publish",
-    "submit", "review", "panel", "agree", "record", "complete", "before", "after", "any",
+    "the",
+    "testing",
+    "shall",
+    "DCC",
+    "provide",
+    "evidence",
+    "phase",
+    "approval",
+    "service",
+    "incident",
+    "management",
+    "interface",
+    "report",
+    "criteria",
+    "entry",
+    "exit",
+    "each",
+    "release",
+    "environment",
+    "data",
+    "results",
+    "within",
+    "working",
+    "days",
+    "of",
+    "and",
+    "to",
+    "for",
+    "a",
+    "with",
+    "User",
+    "party",
+    "document",
+    "coverage",
+    "requirement",
+    "scenario",
+    "case",
+    "defect",
+    "threshold",
+    "severity",
+    "schedule",
+    "window",
+    "notify",
+    "publish",
+    "submit",
+    "review",
+    "panel",
+    "agree",
+    "record",
+    "complete",
+    "before",
+    "after",
+    "any",
 ];
 
 const TERMS: &[&str] = &[
@@ -85,7 +132,10 @@ pub fn generate(dir: &Path, spec: &Spec) -> io::Result<usize> {
         let (kind, parent) = if d == 0 {
             ("svtad", String::new())
         } else {
-            ("tad", format!("parent = \"GEN-{:04}\"\n", rng.random_range(0..d)))
+            (
+                "tad",
+                format!("parent = \"GEN-{:04}\"\n", rng.random_range(0..d)),
+            )
         };
         fs::write(
             doc_dir.join("document.toml"),

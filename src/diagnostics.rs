@@ -107,7 +107,12 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut s = format!("{sev}[{}]: {}: {}", self.code, self.location(), self.message);
+        let mut s = format!(
+            "{sev}[{}]: {}: {}",
+            self.code,
+            self.location(),
+            self.message
+        );
         if let Some(help) = &self.help {
             s.push_str(" (help: ");
             s.push_str(help);
@@ -137,13 +142,8 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 /// Diagnostics sorted for printing: by file, then position, errors first on a tie.
 pub fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
-            &b.file,
-            b.line,
-            b.column,
-            b.severity,
-            &b.message,
-        ))
+        (&a.file, a.line, a.column, a.severity, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
     });
     diags.dedup();
     diags

@@ -74,7 +74,8 @@ impl Staging {
         }
         fs::write(&path, &file.bytes).map_err(write_err(&path))?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        self.bytes
+            .fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
         if let Some(url) = &file.url {
             if let Ok(mut urls) = self.urls.lock() {
                 urls.push(url.clone());

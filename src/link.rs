@@ -65,7 +65,7 @@ pub struct VisibleTerm {
 }
 
 /// Links the parsed site. `base_url` overrides the one in `site.toml`.
-pub fn link(site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnostic>) {
+pub fn link(mut site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let base_url = base_url.unwrap_or(&site.config.base_url).to_owned();
     let base = base_path(&base_url);
@@ -76,12 +76,19 @@ pub fn link(site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnostic>) 
             if let Some(&(p0, d0)) = index.get(&doc.config.id) {
                 let first: &Document = &site.programmes[p0].documents[d0];
                 diags.push(
-                    at_key(doc, "id", "duplicate-document", format!(
-                        "the document id {} is also used by {}",
-                        doc.config.id, first.source.path
-                    ))
+                    at_key(
+                        doc,
+                        "id",
+                        "duplicate-document",
+                        format!(
+                            "the document id {} is also used by {}",
+                            doc.config.id, first.source.path
+                        ),
+                    )
                     .with_help("every document needs its own id; change one of them"),
                 );
+                // References to an ambiguous id cannot be checked.
+                site.unreliable.insert(doc.config.id.clone());
             } else {
                 index.insert(doc.config.id.clone(), (pi, di));
             }
@@ -121,7 +128,9 @@ pub fn link(site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnostic>) 
         index: &index,
         documents: &documents,
     };
-    let mut resolved: Vec<Vec<Vec<(Vec<Resolved>, Vec<VisibleTerm>)>>> = Vec::new();
+    // For each programme, document and version: its references and visible terms.
+    type PerVersion = Vec<(Vec<Resolved>, Vec<VisibleTerm>)>;
+    let mut resolved: Vec<Vec<PerVersion>> = Vec::new();
     let mut children: HashMap<DocId, Vec<DocId>> = HashMap::new();
     for (pi, prog) in site.programmes.iter().enumerate() {
         let mut per_doc = Vec::new();
@@ -129,7 +138,10 @@ pub fn link(site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnostic>) 
             ctx.check_document(pi, doc, &mut diags);
             if let Some(parent) = &doc.config.parent {
                 if index.contains_key(parent) {
-                    children.entry(parent.clone()).or_default().push(doc.config.id.clone());
+                    children
+                        .entry(parent.clone())
+                        .or_default()
+                        .push(doc.config.id.clone());
                 }
             }
             let per_version = doc
@@ -224,24 +236,45 @@ impl Ctx<'_> {
     fn check_document(&self, pi: usize, doc: &Document, diags: &mut Vec<Diagnostic>) {
         let prog = &self.site.programmes[pi];
         if let Some(parent) = &doc.config.parent {
-            if !self.index.contains_key(parent) {
+            if self.site.unreliable.contains(parent) {
+                // Its own errors are reported; it may well exist once they are fixed.
+            } else if !self.index.contains_key(parent) {
                 let ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
                 diags.push(with_suggestions(
-                    at_key(doc, "parent", "unknown-parent", format!("there is no document {parent} to be this document's parent")),
+                    at_key(
+                        doc,
+                        "parent",
+                        "unknown-parent",
+                        format!("there is no document {parent} to be this document's parent"),
+                    ),
                     parent.as_str(),
                     ids,
                 ));
             } else if self.has_cycle(&doc.config.id) {
-                diags.push(at_key(doc, "parent", "parent-cycle", format!(
-                    "{} is its own ancestor through `parent`", doc.config.id
-                )).with_help("a document's parent must sit above it; remove one `parent`"));
+                diags.push(
+                    at_key(
+                        doc,
+                        "parent",
+                        "parent-cycle",
+                        format!("{} is its own ancestor through `parent`", doc.config.id),
+                    )
+                    .with_help("a document's parent must sit above it; remove one `parent`"),
+                );
             }
         }
         if let Some(release) = &doc.config.release {
             let ids: Vec<&str> = prog.config.releases.iter().map(|r| r.id.as_str()).collect();
             if !ids.contains(&release.as_str()) {
                 diags.push(with_suggestions(
-                    at_key(doc, "release", "unknown-release", format!("the programme {} declares no release {release}", prog.config.id)),
+                    at_key(
+                        doc,
+                        "release",
+                        "unknown-release",
+                        format!(
+                            "the programme {} declares no release {release}",
+                            prog.config.id
+                        ),
+                    ),
                     release,
                     ids,
                 ));
@@ -251,10 +284,34 @@ impl Ctx<'_> {
         for phase in &doc.config.phases {
             if !phase_ids.contains(&phase.as_str()) {
                 diags.push(with_suggestions(
-                    at_key(doc, "phases", "unknown-phase", format!("the programme {} declares no phase {phase}", prog.config.id)),
+                    at_key(
+                        doc,
+                        "phases",
+                        "unknown-phase",
+                        format!("the programme {} declares no phase {phase}", prog.config.id),
+                    ),
                     phase,
                     phase_ids.clone(),
                 ));
+            }
+        }
+    }
+
+    /// Whether a document and every document above it parsed cleanly.
+    fn chain_is_reliable(&self, pi: usize, di: usize) -> bool {
+        let mut doc = &self.site.programmes[pi].documents[di];
+        let mut seen = HashSet::new();
+        loop {
+            if self.site.unreliable.contains(&doc.config.id) || !seen.insert(&doc.config.id) {
+                return !self.site.unreliable.contains(&doc.config.id);
+            }
+            match &doc.config.parent {
+                None => return true,
+                Some(p) if self.site.unreliable.contains(p) => return false,
+                Some(p) => match self.doc(p) {
+                    Some((d, _)) => doc = d,
+                    None => return true,
+                },
             }
         }
     }
@@ -295,7 +352,9 @@ impl Ctx<'_> {
             if !seen.insert(p.clone()) {
                 break;
             }
-            let Some((pdoc, plinks)) = self.doc(&p) else { break };
+            let Some((pdoc, plinks)) = self.doc(&p) else {
+                break;
+            };
             if let Some(v) = pdoc.versions.get(plinks.in_force) {
                 for t in &v.body.terms {
                     if !out.iter().any(|o| o.term == t.term) {
@@ -321,7 +380,9 @@ impl Ctx<'_> {
         terms: &[VisibleTerm],
         diags: &mut Vec<Diagnostic>,
     ) -> Vec<Resolved> {
-        let here_id = here.map(|(p, d, _)| &self.site.programmes[p].documents[d].config.id);
+        let here_pos = here.map(|(p, d, _)| (p, d));
+        // Terms may be missing because a document above this one is broken.
+        let terms_reliable = here.is_none_or(|(p, d, _)| self.chain_is_reliable(p, d));
         body.refs
             .iter()
             .map(|r| {
@@ -335,6 +396,7 @@ impl Ctx<'_> {
                     },
                     RefTarget::Term(term) => match terms.iter().find(|t| &t.term == term) {
                         Some(t) => Resolved { href: t.href.clone(), text: term.clone() },
+                        None if !terms_reliable => Resolved::default_for(&r.raw),
                         None => {
                             let names: Vec<&str> = terms.iter().map(|t| t.term.as_str()).collect();
                             let mut d = unresolved(format!("`[[{}]]`: no defined term `{term}` is in scope here", r.raw));
@@ -347,16 +409,28 @@ impl Ctx<'_> {
                         }
                     },
                     RefTarget::Document(id) | RefTarget::Clause(id, _) => {
+                        if self.site.unreliable.contains(id) {
+                            return Resolved::default_for(&r.raw);
+                        }
                         let Some((doc, links)) = self.doc(id) else {
-                            let ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
-                            diags.push(with_suggestions(
+                            let mut ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
+                            ids.sort_unstable();
+                            let d = with_suggestions(
                                 unresolved(format!("`[[{}]]`: there is no document {id}", r.raw)),
                                 id.as_str(),
-                                ids,
-                            ));
+                                ids.clone(),
+                            );
+                            let d = if d.help.is_some() || ids.is_empty() {
+                                d
+                            } else {
+                                let shown = ids.iter().take(8).map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+                                let more = if ids.len() > 8 { format!(" and {} more", ids.len() - 8) } else { String::new() };
+                                d.with_help(format!("the documents are {shown}{more}"))
+                            };
+                            diags.push(d);
                             return Resolved::default_for(&r.raw);
                         };
-                        let same = here_id == Some(id);
+                        let same = here_pos.is_some() && self.index.get(id).copied() == here_pos;
                         let (vi, page) = match (same, here) {
                             (true, Some((_, _, vi))) => (vi, String::new()),
                             _ => (links.in_force, links.url.clone()),

@@ -44,8 +44,10 @@ pub struct DocumentSources {
     pub slug: String,
     pub config: Option<SourceFile>,
     pub config_path: String,
-    /// Version files (`v*.md`), sorted by path.
+    /// Version files (`v*.md`) that could be read, sorted by path.
     pub versions: Vec<SourceFile>,
+    /// How many version files there are, read or not.
+    pub version_files: usize,
 }
 
 /// A theme's templates and static files.
@@ -68,7 +70,8 @@ pub struct TemplateSource {
 
 /// The default theme, built into the binary so that `attest init` projects build
 /// without copying it.
-static BUILTIN_DCC: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/dcc");
+static BUILTIN_DCC: include_dir::Dir<'_> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/dcc");
 
 /// Reads every source under `root/content`.
 pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
@@ -93,7 +96,9 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
     // Classify paths first, then read every file in parallel.
     let mut site = None;
     let mut pages = Vec::new();
-    let mut programmes: Vec<(String, Vec<(String, Vec<PathBuf>)>)> = Vec::new();
+    // Programme folder name, and for each document folder its name and version files.
+    type DocPaths = (String, Vec<PathBuf>);
+    let mut programmes: Vec<(String, Vec<DocPaths>)> = Vec::new();
     for entry in sorted_entries(&content, &mut diags, root) {
         let name = file_name(&entry);
         if entry.is_dir() {
@@ -162,6 +167,7 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
                 config,
                 config_path: rel(root, &doc_file),
                 versions,
+                version_files: files.len(),
             });
         }
         sources.programmes.push(ProgrammeSources {
@@ -247,7 +253,11 @@ fn read_theme_dir(
             .to_string_lossy()
             .replace('\\', "/");
         let bytes = fs::read(entry.path()).map_err(|e| {
-            Diagnostic::file_error("unreadable", &rel(root, entry.path()), format!("cannot read: {e}"))
+            Diagnostic::file_error(
+                "unreadable",
+                &rel(root, entry.path()),
+                format!("cannot read: {e}"),
+            )
         })?;
         if templates {
             let text = String::from_utf8(bytes).map_err(|_| {
@@ -300,13 +310,18 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
             // Everything before the bad byte is valid, so it can be counted in characters.
             let before = String::from_utf8_lossy(&bytes[..valid]);
             let (line, column) = crate::diagnostics::line_col(&before, before.len());
+            let byte = bytes[valid];
+            // 0xC2..=0xF4 begin multi-byte characters; the bytes after it are then wrong,
+            // which is what text saved as Latin-1 or Windows-1252 looks like.
+            let what = if (0xC2..=0xF4).contains(&byte) {
+                format!("byte 0x{byte:02X} begins a character that the bytes after it do not complete (is it Latin-1 or Windows-1252?)")
+            } else {
+                format!("byte 0x{byte:02X} cannot start a character")
+            };
             let mut d = Diagnostic::file_error(
                 "not-utf8",
                 &shown,
-                format!(
-                    "this file is not UTF-8 text: byte 0x{:02X} cannot start a character",
-                    bytes[valid]
-                ),
+                format!("this file is not UTF-8 text: {what}"),
             )
             .with_help("save the file as UTF-8 in your editor");
             d.line = line;
@@ -314,10 +329,15 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
             return Err(d);
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(Diagnostic::file_error("empty-file", &shown, "this file is empty")
-            .with_help(empty_help(&shown)));
+        return Err(
+            Diagnostic::file_error("empty-file", &shown, "this file is empty")
+                .with_help(empty_help(&shown)),
+        );
     }
     Ok(SourceFile {
         path: shown,

@@ -11,7 +11,11 @@ use attest::diagnostics::{self, Diagnostic};
 use attest::{progress::Progress, Options, Report};
 
 #[derive(Parser)]
-#[command(name = "attest", version, about = "Publish versioned testing documentation as a static site")]
+#[command(
+    name = "attest",
+    version,
+    about = "Publish versioned testing documentation as a static site"
+)]
 struct Cli {
     /// The project root, holding content/.
     #[arg(long, global = true, default_value = ".")]
@@ -66,7 +70,10 @@ fn main() -> ExitCode {
             progress.finish();
             print_human(&report.diagnostics, &cli.root);
             if report.has_errors() {
-                eprintln!("{}", summary_line(&report, "build failed; nothing was published"));
+                eprintln!(
+                    "{}",
+                    summary_line(&report, "build failed; nothing was published")
+                );
                 return ExitCode::FAILURE;
             }
             if !cli.quiet {
@@ -119,10 +126,7 @@ fn main() -> ExitCode {
                     for f in files {
                         println!("created {}", dir.join(f).display());
                     }
-                    println!(
-                        "now run: attest build --root {}",
-                        dir.display()
-                    );
+                    println!("now run: attest build --root {}", dir.display());
                 }
                 ExitCode::SUCCESS
             }
@@ -147,6 +151,10 @@ fn summary_line(report: &Report, outcome: &str) -> String {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     match (errors, warnings) {
         (0, 0) => outcome.to_owned(),
-        (e, w) => format!("{e} error{}, {w} warning{}: {outcome}", plural(e), plural(w)),
+        (e, w) => format!(
+            "{e} error{}, {w} warning{}: {outcome}",
+            plural(e),
+            plural(w)
+        ),
     }
 }

@@ -27,7 +27,10 @@ fn bundled_site_builds_and_every_internal_link_resolves() {
     let out_dir = tempfile::tempdir().unwrap();
     let site = out_dir.path().join("site");
     build_ok(repo_root(), &["--output", site.to_str().unwrap()]);
-    assert_eq!(names_in(out_dir.path()), BTreeSet::from(["site".to_owned()]));
+    assert_eq!(
+        names_in(out_dir.path()),
+        BTreeSet::from(["site".to_owned()])
+    );
 
     let pages = html_pages(&site);
     // Every document in content/fsm has its page, and each version its permanent page.
@@ -75,7 +78,11 @@ fn bundled_site_builds_and_every_internal_link_resolves() {
         .flat_map(|html| attr_values(html, "href"))
         .filter(|h| h.starts_with("/fsm/") && h.contains('#'))
         .collect();
-    assert!(cross.len() >= 20, "only {} distinct cross-document anchors: {cross:?}", cross.len());
+    assert!(
+        cross.len() >= 20,
+        "only {} distinct cross-document anchors: {cross:?}",
+        cross.len()
+    );
     for href in &cross {
         let (path, anchor) = href.split_once('#').unwrap();
         let target = file_for_url("/", path).unwrap();
@@ -90,6 +97,10 @@ fn bundled_site_builds_and_every_internal_link_resolves() {
 
     // No page has two elements with one id, so no anchor is ambiguous.
     for (page, html) in &pages {
-        assert_eq!(duplicate_ids(html), Vec::<String>::new(), "duplicate ids on {page}");
+        assert_eq!(
+            duplicate_ids(html),
+            Vec::<String>::new(),
+            "duplicate ids on {page}"
+        );
     }
 }

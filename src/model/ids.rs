@@ -19,7 +19,8 @@ impl DocId {
     /// with a letter.
     pub fn is_valid(s: &str) -> bool {
         s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     }
 }
 
@@ -155,7 +156,7 @@ mod tests {
 
     #[test]
     fn orders_inserted_clauses_between_their_neighbours() {
-        let mut v = vec![n("4.10"), n("4.2A"), n("4.3"), n("4.2"), n("4.2B"), n("4")];
+        let mut v = [n("4.10"), n("4.2A"), n("4.3"), n("4.2"), n("4.2B"), n("4")];
         v.sort();
         let s: Vec<&str> = v.iter().map(|c| c.as_str()).collect();
         assert_eq!(s, ["4", "4.2", "4.2A", "4.2B", "4.3", "4.10"]);

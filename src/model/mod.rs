@@ -10,12 +10,13 @@ mod ids;
 mod version;
 
 pub use config::{
-    ChangeMechanism, Date, DocKind, DocumentConfig, PageMeta, Party, PhaseConfig,
-    ProgrammeConfig, ReleaseConfig, SiteConfig, VersionMeta, VersionStatus,
+    ChangeMechanism, Date, DocKind, DocumentConfig, PageMeta, Party, PhaseConfig, ProgrammeConfig,
+    ReleaseConfig, SiteConfig, VersionMeta, VersionStatus,
 };
 pub use ids::{ClauseNumber, DocId};
 pub use version::Version;
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -33,6 +34,10 @@ pub struct Site {
     pub config: SiteConfig,
     pub programmes: Vec<Programme>,
     pub pages: Vec<Page>,
+    /// Documents whose sources are broken (a `document.toml` or a version that did not
+    /// parse): their errors are already reported, so references to them are not
+    /// checked again, which would only add errors that are not the author's to fix.
+    pub unreliable: HashSet<DocId>,
 }
 
 /// A free-standing page such as the accessibility statement.
@@ -62,6 +67,8 @@ pub struct Document {
     pub config: DocumentConfig,
     /// Sorted by version number, lowest first.
     pub versions: Vec<DocVersion>,
+    /// Some version file of this document could not be parsed.
+    pub incomplete: bool,
 }
 
 /// One version of a document: its facts and its parsed text.
@@ -190,18 +197,6 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("Testing Issue"), "testing-issue");
-        assert_eq!(slug("  PIT / SIT: exit "), "pit-sit-exit");
-        assert_eq!(term_anchor("4G Communications Hub"), "term-4g-communications-hub");
-    }
-}
-
 /// The Markdown dialect of attest's sources. `parse` and `render` must read the text with
 /// the same options, or their views of it would differ.
 pub fn markdown_options() -> pulldown_cmark::Options {
@@ -211,4 +206,19 @@ pub fn markdown_options() -> pulldown_cmark::Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_WIKILINKS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Testing Issue"), "testing-issue");
+        assert_eq!(slug("  PIT / SIT: exit "), "pit-sit-exit");
+        assert_eq!(
+            term_anchor("4G Communications Hub"),
+            "term-4g-communications-hub"
+        );
+    }
 }

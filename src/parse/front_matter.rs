@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn reports_missing_and_unclosed() {
-        assert_eq!(split(&file("# Body\n")).unwrap_err().code, "missing-front-matter");
+        assert_eq!(
+            split(&file("# Body\n")).unwrap_err().code,
+            "missing-front-matter"
+        );
         let e = split(&file("+++\na = 1\n")).unwrap_err();
         assert_eq!((e.code, e.line, e.column), ("unclosed-front-matter", 1, 1));
     }

@@ -108,9 +108,7 @@ impl Scanner<'_> {
                                 self.maybe_definition(start, end, &text);
                             }
                         }
-                        TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell => {
-                            self.push_text(" ")
-                        }
+                        TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell => self.push_text(" "),
                         _ => {}
                     }
                 }
@@ -157,7 +155,12 @@ impl Scanner<'_> {
         };
         let anchor = match &number {
             Some(n) => {
-                self.start_clause(n.clone(), ClauseForm::Heading(level), Some(title.clone()), start);
+                self.start_clause(
+                    n.clone(),
+                    ClauseForm::Heading(level),
+                    Some(title.clone()),
+                    start,
+                );
                 n.anchor()
             }
             None => self.unique_anchor(&title),
@@ -249,7 +252,8 @@ impl Scanner<'_> {
 
     fn define(&mut self, term: String, start: usize, len: usize) {
         if let Some(first) = self.terms.iter().find(|t| t.term == term) {
-            let (line, _) = crate::diagnostics::line_col(&self.file.text, self.offset + first.offset);
+            let (line, _) =
+                crate::diagnostics::line_col(&self.file.text, self.offset + first.offset);
             self.diags.push(
                 Diagnostic::error_at(
                     "duplicate-term",
@@ -258,7 +262,9 @@ impl Scanner<'_> {
                     (self.offset + start)..(self.offset + start + len),
                     format!("the term `{term}` is defined twice in this version"),
                 )
-                .with_help(format!("it is first defined at line {line}; keep one definition"))
+                .with_help(format!(
+                    "it is first defined at line {line}; keep one definition"
+                ))
                 .warning(),
             );
             return;
@@ -350,7 +356,8 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         let nums: Vec<&str> = b.clauses.iter().map(|c| c.number.as_str()).collect();
         assert_eq!(nums, ["1", "1.1", "1.2A"]);
-        assert_eq!(b.clauses[1].text, "In this document: Testing Issue means a fault. PIT has the meaning in FSM-SVTAD 2.1 .");
+        // A clause runs to the next clause, so the unnumbered heading "Notes" is part of 1.1.
+        assert_eq!(b.clauses[1].text, "In this document: Testing Issue means a fault. PIT has the meaning in FSM-SVTAD 2.1. Notes");
         assert_eq!(b.clauses[0].title.as_deref(), Some("Definitions"));
         let terms: Vec<&str> = b.terms.iter().map(|t| t.term.as_str()).collect();
         assert_eq!(terms, ["Testing Issue", "PIT"]);
@@ -359,9 +366,15 @@ mod tests {
         assert_eq!(b.refs.len(), 3);
         assert_eq!(
             b.refs[0].target,
-            RefTarget::Clause(DocId("FSM-SVTAD".into()), ClauseNumber::parse("2.1").unwrap())
+            RefTarget::Clause(
+                DocId("FSM-SVTAD".into()),
+                ClauseNumber::parse("2.1").unwrap()
+            )
         );
-        assert_eq!(b.refs[2].target, RefTarget::Document(DocId("FSM-TAD".into())));
+        assert_eq!(
+            b.refs[2].target,
+            RefTarget::Document(DocId("FSM-TAD".into()))
+        );
         assert_eq!(&md[b.refs[2].range.clone()], "[[FSM-TAD|the TAD]]");
     }
 

@@ -12,13 +12,15 @@ mod toml_source;
 
 pub use markdown::parse_target;
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::{DocumentSources, ProgrammeSources, Sources};
 use crate::model::{
-    Body, DocVersion, Document, Page, PageMeta, Programme, ProgrammeConfig, Site, SiteConfig,
-    SourceFile, Version, VersionMeta,
+    Body, DocId, DocVersion, Document, Page, PageMeta, Programme, ProgrammeConfig, Site,
+    SiteConfig, SourceFile, Version, VersionMeta,
 };
 
 use toml_source::from_toml;
@@ -28,12 +30,19 @@ use toml_source::from_toml;
 pub fn parse(sources: &Sources) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let config = match &sources.site {
-        Some(f) => take(from_toml::<SiteConfig>(f, 0, f.text.len(), "site.toml"), &mut diags),
+        Some(f) => take(
+            from_toml::<SiteConfig>(f, 0, f.text.len(), "site.toml"),
+            &mut diags,
+        ),
         None => {
             if !sources.root.join("content/site.toml").exists() {
                 diags.push(
-                    Diagnostic::file_error("missing-file", "content/site.toml", "there is no content/site.toml")
-                        .with_help("create it with at least `title` and `base_url`; see the README"),
+                    Diagnostic::file_error(
+                        "missing-file",
+                        "content/site.toml",
+                        "there is no content/site.toml",
+                    )
+                    .with_help("create it with at least `title` and `base_url`; see the README"),
                 );
             }
             None
@@ -46,11 +55,12 @@ pub fn parse(sources: &Sources) -> (Option<Site>, Vec<Diagnostic>) {
         .filter_map(|f| take(parse_page(f), &mut diags))
         .collect();
 
+    let mut unreliable = HashSet::new();
     let programmes: Vec<Programme> = sources
         .programmes
         .iter()
         .filter_map(|p| {
-            let (prog, d) = parse_programme(p);
+            let (prog, d) = parse_programme(p, &mut unreliable);
             diags.extend(d);
             prog
         })
@@ -60,6 +70,7 @@ pub fn parse(sources: &Sources) -> (Option<Site>, Vec<Diagnostic>) {
         config,
         programmes,
         pages,
+        unreliable,
     });
     (site, diags)
 }
@@ -85,7 +96,10 @@ fn parse_page(file: &SourceFile) -> Result<Page, Diagnostic> {
     Ok(Page { slug, meta, body })
 }
 
-fn parse_programme(p: &ProgrammeSources) -> (Option<Programme>, Vec<Diagnostic>) {
+fn parse_programme(
+    p: &ProgrammeSources,
+    unreliable: &mut HashSet<DocId>,
+) -> (Option<Programme>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let config = match &p.config {
         Some(f) => take(
@@ -107,9 +121,17 @@ fn parse_programme(p: &ProgrammeSources) -> (Option<Programme>, Vec<Diagnostic>)
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> =
         p.documents.par_iter().map(parse_document).collect();
     let mut documents = Vec::new();
-    for (doc, d) in results {
+    for ((doc, d), sources) in results.into_iter().zip(&p.documents) {
         diags.extend(d);
-        documents.extend(doc);
+        match doc {
+            Some(doc) => {
+                if doc.incomplete {
+                    unreliable.insert(doc.config.id.clone());
+                }
+                documents.push(doc);
+            }
+            None => unreliable.extend(sources.config.as_ref().and_then(lenient_id)),
+        }
     }
     let prog = config.map(|config| Programme {
         slug: p.slug.clone(),
@@ -138,7 +160,9 @@ fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
     let results: Vec<(Option<DocVersion>, Vec<Diagnostic>)> =
         d.versions.par_iter().map(parse_version).collect();
     let mut versions = Vec::new();
+    let mut incomplete = d.versions.len() < d.version_files;
     for (v, ds) in results {
+        incomplete |= v.is_none();
         diags.extend(ds);
         versions.extend(v);
     }
@@ -155,7 +179,7 @@ fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
             ));
         }
     }
-    if d.config.is_some() && d.versions.is_empty() && !diags.iter().any(Diagnostic::is_error) {
+    if d.config.is_some() && d.version_files == 0 {
         diags.push(
             Diagnostic::file_error(
                 "no-versions",
@@ -165,12 +189,15 @@ fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
             .with_help("add a file such as v0.1.md beside document.toml"),
         );
     }
-    let doc = config.zip(d.config.clone()).map(|(config, source)| Document {
-        slug: d.slug.clone(),
-        source,
-        config,
-        versions,
-    });
+    let doc = config
+        .zip(d.config.clone())
+        .map(|(config, source)| Document {
+            slug: d.slug.clone(),
+            source,
+            config,
+            versions,
+            incomplete,
+        });
     (doc, diags)
 }
 
@@ -217,6 +244,17 @@ fn check_file_name(
             "rename the file to v{version}.md, or set version = \"{named}\""
         )),
     )
+}
+
+/// The `id` of a `document.toml` that did not parse as a whole, if it has one.
+fn lenient_id(file: &SourceFile) -> Option<DocId> {
+    if let Ok(table) = file.text.parse::<toml::Table>() {
+        return table.get("id")?.as_str().map(|s| DocId(s.to_owned()));
+    }
+    // Not even TOML: take the value of an `id = "..."` line if there is one.
+    let range = crate::diagnostics::toml_key_range(&file.text, 0, "id")?;
+    let id = file.text[range].trim_matches('"');
+    DocId::is_valid(id).then(|| DocId(id.to_owned()))
 }
 
 /// Parses one version file on its own (for tests and tools).

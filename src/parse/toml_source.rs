@@ -30,7 +30,8 @@ fn to_diagnostic(
     what: &str,
 ) -> Diagnostic {
     let range = (start + span.start)..(start + span.end);
-    let at = |code, msg: String| Diagnostic::error_at(code, &file.path, &file.text, range.clone(), msg);
+    let at =
+        |code, msg: String| Diagnostic::error_at(code, &file.path, &file.text, range.clone(), msg);
 
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = split_ticked(rest);
@@ -38,7 +39,10 @@ fn to_diagnostic(
         let mut help = did_you_mean(&closest(key, allowed.iter().copied()))
             .map(|s| format!("{s} "))
             .unwrap_or_default();
-        help.push_str(&format!("The keys allowed here are: {}.", allowed.join(", ")));
+        help.push_str(&format!(
+            "The keys allowed here are: {}.",
+            allowed.join(", ")
+        ));
         return at("unknown-key", format!("unknown key `{key}` in {what}")).with_help(help);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
@@ -51,7 +55,9 @@ fn to_diagnostic(
             (start + span.start)..(start + span.start),
             format!("{what} has no `{key}`, which is required"),
         )
-        .with_help(format!("add a line `{key} = ...`; the README lists its values"));
+        .with_help(format!(
+            "add a line `{key} = ...`; the README lists its values"
+        ));
         if span.start == 0 {
             d.range = Some(start..start);
         }
@@ -64,8 +70,11 @@ fn to_diagnostic(
             .map(|s| format!("{s} "))
             .unwrap_or_default();
         help.push_str(&format!("Allowed values: {}.", allowed.join(", ")));
-        return at("invalid-value", format!("`{value}` is not an allowed value here"))
-            .with_help(help);
+        return at(
+            "invalid-value",
+            format!("`{value}` is not an allowed value here"),
+        )
+        .with_help(help);
     }
     let first_line = message.lines().next().unwrap_or(message);
     at("invalid-toml", format!("{what} is not valid: {first_line}"))

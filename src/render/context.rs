@@ -205,7 +205,10 @@ pub fn standing(vi: usize, in_force: usize) -> Standing {
 }
 
 /// The label and tag colour a reader sees for a version.
-pub fn status_display(v: &DocVersion, standing: Standing) -> (&'static str, &'static str, &'static str) {
+pub fn status_display(
+    v: &DocVersion,
+    standing: Standing,
+) -> (&'static str, &'static str, &'static str) {
     let status = v.meta.status;
     if standing == Standing::Superseded && status.is_in_force_kind() {
         return ("superseded", "Superseded", "grey");

@@ -44,7 +44,10 @@ impl Highlighter {
             Some(syntax) => {
                 let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, STYLE);
                 for line in LinesWithEndings::from(code) {
-                    if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                    if gen
+                        .parse_html_for_line_which_includes_newline(line)
+                        .is_err()
+                    {
                         let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, code);
                         out.push_str("</code></pre>\n");
                         return out;

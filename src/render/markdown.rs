@@ -37,6 +37,7 @@ pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
         suppress_text: 0,
         code: None,
         has_raw_html: false,
+        footnotes: Vec::new(),
     };
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
@@ -165,6 +166,8 @@ struct Writer<'a, 'b> {
     /// A code block being collected: its language and text.
     code: Option<(String, String)>,
     has_raw_html: bool,
+    /// Footnote labels in order of first appearance; a footnote's number is its index + 1.
+    footnotes: Vec<String>,
 }
 
 impl Writer<'_, '_> {
@@ -264,6 +267,13 @@ impl Writer<'_, '_> {
                 self.html("<div class=\"table-wrapper\">".to_owned());
                 self.push_start(tag);
             }
+            Tag::FootnoteDefinition(label) => {
+                // Prefixed ids, so a footnote cannot take a heading's anchor.
+                let (n, id) = self.footnote(&label);
+                self.html(format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\"><a href=\"#fnref-{id}\" aria-label=\"Back to reference {n}\">{n}</a></sup>"
+                ));
+            }
             Tag::HtmlBlock => {
                 self.has_raw_html = true;
                 self.push_start(tag);
@@ -308,6 +318,22 @@ impl Writer<'_, '_> {
         self.link_depth += 1;
     }
 
+    /// The number and anchor id of a footnote label.
+    fn footnote(&mut self, label: &str) -> (usize, String) {
+        let n = match self.footnotes.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(label.to_owned());
+                self.footnotes.len()
+            }
+        };
+        let id = match crate::model::slug(label) {
+            s if s.is_empty() => n.to_string(),
+            s => s,
+        };
+        (n, id)
+    }
+
     fn html_inline(&mut self, s: String) {
         self.out.push(Event::InlineHtml(s.into()));
     }
@@ -320,31 +346,30 @@ impl Writer<'_, '_> {
                 let h = (level as usize + 1).min(6);
                 self.html(format!("</h{h}>"));
             }
-            TagEnd::Link | TagEnd::Strong => {
-                match self.closers.pop() {
-                    Some(Closer::Html(close, suppressed)) => {
-                        self.link_depth = self.link_depth.saturating_sub(1);
-                        if suppressed {
-                            self.suppress_text = self.suppress_text.saturating_sub(1);
-                        }
-                        if !close.is_empty() {
-                            self.html_inline(close.to_owned());
-                        }
+            TagEnd::Link | TagEnd::Strong => match self.closers.pop() {
+                Some(Closer::Html(close, suppressed)) => {
+                    self.link_depth = self.link_depth.saturating_sub(1);
+                    if suppressed {
+                        self.suppress_text = self.suppress_text.saturating_sub(1);
                     }
-                    Some(Closer::Markdown) | None => {
-                        if matches!(tag, TagEnd::Link) {
-                            self.link_depth = self.link_depth.saturating_sub(1);
-                        }
-                        self.out.push(Event::End(tag));
+                    if !close.is_empty() {
+                        self.html_inline(close.to_owned());
                     }
                 }
-            }
+                Some(Closer::Markdown) | None => {
+                    if matches!(tag, TagEnd::Link) {
+                        self.link_depth = self.link_depth.saturating_sub(1);
+                    }
+                    self.out.push(Event::End(tag));
+                }
+            },
             TagEnd::CodeBlock => {
                 if let Some((lang, code)) = self.code.take() {
                     let html = self.cx.highlighter.highlight(&lang, &code);
                     self.html(html);
                 }
             }
+            TagEnd::FootnoteDefinition => self.html("</div>\n".to_owned()),
             TagEnd::Table => {
                 self.out.push(Event::End(tag));
                 self.html("</div>".to_owned());
@@ -380,6 +405,12 @@ impl Writer<'_, '_> {
                 } else {
                     self.out.push(Event::Text(owned));
                 }
+            }
+            Event::FootnoteReference(label) => {
+                let (n, id) = self.footnote(&label);
+                self.html_inline(format!(
+                    "<sup class=\"footnote-reference\" id=\"fnref-{id}\"><a href=\"#fn-{id}\" aria-label=\"Footnote {n}\">{n}</a></sup>"
+                ));
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 self.has_raw_html = true;

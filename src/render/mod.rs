@@ -59,6 +59,7 @@ pub fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let raw: Vec<(&str, &str)> = theme
         .templates
         .iter()
@@ -80,6 +81,14 @@ pub fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     Ok(tera)
 }
 
+/// Escapes what HTML needs escaped in text and quoted attributes, and nothing more:
+/// Tera's default also escapes `/`, which makes every URL unreadable in the source.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    let _ = pulldown_cmark_escape::escape_html(&mut out, input);
+    out
+}
+
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
@@ -95,7 +104,12 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 enum Job {
     Home,
     Programme(usize),
-    Document { pi: usize, di: usize, vi: usize, doc_page: bool },
+    Document {
+        pi: usize,
+        di: usize,
+        vi: usize,
+        doc_page: bool,
+    },
     Page(usize),
     NotFound,
 }
@@ -120,9 +134,19 @@ pub fn render(
         jobs.push(Job::Programme(pi));
         for (di, doc) in prog.documents.iter().enumerate() {
             let in_force = graph.documents[pi][di].in_force;
-            jobs.push(Job::Document { pi, di, vi: in_force, doc_page: true });
+            jobs.push(Job::Document {
+                pi,
+                di,
+                vi: in_force,
+                doc_page: true,
+            });
             for vi in 0..doc.versions.len() {
-                jobs.push(Job::Document { pi, di, vi, doc_page: false });
+                jobs.push(Job::Document {
+                    pi,
+                    di,
+                    vi,
+                    doc_page: false,
+                });
             }
         }
     }
@@ -221,7 +245,17 @@ fn render_job(
                 url: format!("{b}404.html"),
                 description: None,
             };
-            let mut f = page_file(tera, base, "404.html", &info, &[], &TextPage { body: String::new() }, "404.html")?;
+            let mut f = page_file(
+                tera,
+                base,
+                "404.html",
+                &info,
+                &[],
+                &TextPage {
+                    body: String::new(),
+                },
+                "404.html",
+            )?;
             f.url = None;
             Ok(f)
         }
@@ -240,25 +274,57 @@ fn render_job(
                     releases: prog.config.releases.clone(),
                 },
             };
-            let crumbs = [Crumb { title: "Home".into(), url: b.clone() }];
-            page_file(tera, base, "programme.html", &info, &crumbs, &page, &format!("{}/index.html", prog.slug))
+            let crumbs = [Crumb {
+                title: "Home".into(),
+                url: b.clone(),
+            }];
+            page_file(
+                tera,
+                base,
+                "programme.html",
+                &info,
+                &crumbs,
+                &page,
+                &format!("{}/index.html", prog.slug),
+            )
         }
-        Job::Document { pi, di, vi, doc_page } => {
+        Job::Document {
+            pi,
+            di,
+            vi,
+            doc_page,
+        } => {
             let page = document_page(graph, md, pi, di, vi, doc_page);
             let prog = &graph.site.programmes[pi];
             let doc = &prog.documents[di];
             let links = &graph.documents[pi][di];
             let mut crumbs = vec![
-                Crumb { title: "Home".into(), url: b.clone() },
-                Crumb { title: prog.config.name.clone(), url: format!("{b}{}/", prog.slug) },
+                Crumb {
+                    title: "Home".into(),
+                    url: b.clone(),
+                },
+                Crumb {
+                    title: prog.config.name.clone(),
+                    url: format!("{b}{}/", prog.slug),
+                },
             ];
             let (title, url) = if doc_page {
                 (doc.config.title.clone(), links.url.clone())
             } else {
-                crumbs.push(Crumb { title: doc.config.title.clone(), url: links.url.clone() });
-                (format!("Version {}", doc.versions[vi].meta.version), links.versions[vi].url.clone())
+                crumbs.push(Crumb {
+                    title: doc.config.title.clone(),
+                    url: links.url.clone(),
+                });
+                (
+                    format!("Version {}", doc.versions[vi].meta.version),
+                    links.versions[vi].url.clone(),
+                )
             };
-            let info = PageInfo { title, url: url.clone(), description: doc.config.summary.clone() };
+            let info = PageInfo {
+                title,
+                url: url.clone(),
+                description: doc.config.summary.clone(),
+            };
             let path = format!("{}index.html", url.strip_prefix(b.as_str()).unwrap_or(&url));
             page_file(tera, base, "document.html", &info, &crumbs, &page, &path)
         }
@@ -266,9 +332,24 @@ fn render_job(
             let p = &graph.site.pages[i];
             let links = &graph.pages[i];
             let body = markdown::to_html(&p.body, links, md);
-            let info = PageInfo { title: p.meta.title.clone(), url: links.url.clone(), description: p.meta.summary.clone() };
-            let crumbs = [Crumb { title: "Home".into(), url: b.clone() }];
-            page_file(tera, base, "page.html", &info, &crumbs, &TextPage { body }, &format!("{}/index.html", p.slug))
+            let info = PageInfo {
+                title: p.meta.title.clone(),
+                url: links.url.clone(),
+                description: p.meta.summary.clone(),
+            };
+            let crumbs = [Crumb {
+                title: "Home".into(),
+                url: b.clone(),
+            }];
+            page_file(
+                tera,
+                base,
+                "page.html",
+                &info,
+                &crumbs,
+                &TextPage { body },
+                &format!("{}/index.html", p.slug),
+            )
         }
     }
 }
@@ -370,7 +451,8 @@ fn document_page(
             .enumerate()
             .rev()
             .map(|(i, ver)| {
-                let (_, status_label, status_tag) = status_display(ver, standing(i, links.in_force));
+                let (_, status_label, status_tag) =
+                    status_display(ver, standing(i, links.in_force));
                 VersionRow {
                     version: ver.meta.version.to_string(),
                     status_label,
@@ -431,7 +513,13 @@ fn banner(
             link(format!("Read version {}, the version in force", in_force.version)),
         ),
     };
-    Some(Banner { kind, title, text, link_url, link_text })
+    Some(Banner {
+        kind,
+        title,
+        text,
+        link_url,
+        link_text,
+    })
 }
 
 fn page_file<T: Serialize>(
@@ -448,7 +536,9 @@ fn page_file<T: Serialize>(
     ctx.insert("breadcrumbs", crumbs);
     let extra = tera::Context::from_serialize(page).map_err(|e| template_error(template, &e))?;
     ctx.extend(extra);
-    let html = tera.render(template, &ctx).map_err(|e| template_error(template, &e))?;
+    let html = tera
+        .render(template, &ctx)
+        .map_err(|e| template_error(template, &e))?;
     Ok(OutputFile {
         path: path.to_owned(),
         bytes: html.into_bytes(),

@@ -10,7 +10,17 @@ impl Default for Sanitizer {
     fn default() -> Self {
         let mut builder = ammonia::Builder::default();
         builder
-            .add_tags(["dfn", "ins", "del", "section", "figure", "figcaption"])
+            .add_tags([
+                "dfn",
+                "ins",
+                "del",
+                "section",
+                "figure",
+                "figcaption",
+                "input",
+            ])
+            // Task lists: pulldown-cmark writes disabled checkboxes.
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_generic_attributes(["id", "class", "aria-label", "title"])
             .link_rel(None)
             .url_relative(ammonia::UrlRelative::PassThrough);

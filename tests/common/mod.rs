@@ -80,7 +80,11 @@ pub fn copy_dir(from: &Path, to: &Path) {
 pub fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     let path = root.join(rel);
     let old = fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {rel}: {e}"));
-    assert_eq!(old.matches(from).count(), 1, "`{from}` should occur once in {rel}");
+    assert_eq!(
+        old.matches(from).count(),
+        1,
+        "`{from}` should occur once in {rel}"
+    );
     fs::write(&path, old.replacen(from, to, 1)).unwrap();
 }
 
@@ -94,7 +98,11 @@ pub fn append(root: &Path, rel: &str, bytes: &[u8]) {
 
 /// The number of lines of the file `root/rel` (the number of newlines in it).
 pub fn line_count(root: &Path, rel: &str) -> usize {
-    fs::read(root.join(rel)).unwrap().iter().filter(|&&b| b == b'\n').count()
+    fs::read(root.join(rel))
+        .unwrap()
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 /// `attest check --format json --root ROOT`: the diagnostics as JSON and the exit code.
@@ -108,7 +116,10 @@ pub fn check_json(root: &Path) -> (Value, i32) {
     ]);
     let stdout = text(&out.stdout);
     let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("check --format json printed no JSON ({e}):\n{stdout}\nstderr:\n{}", text(&out.stderr))
+        panic!(
+            "check --format json printed no JSON ({e}):\n{stdout}\nstderr:\n{}",
+            text(&out.stderr)
+        )
     });
     assert!(
         !text(&out.stderr).contains("panicked"),
@@ -390,7 +401,11 @@ pub fn broken_links(site: &Path, base: &str) -> (Vec<BrokenLink>, usize) {
                     broken.push(BrokenLink {
                         page: page.clone(),
                         href: href.clone(),
-                        why: if n == 0 { "no such anchor" } else { "ambiguous anchor" },
+                        why: if n == 0 {
+                            "no such anchor"
+                        } else {
+                            "ambiguous anchor"
+                        },
                     });
                 }
             }
