@@ -169,7 +169,7 @@ fn clauses_and_definitions_are_anchored() {
         // The definition in a list item.
         "<li><dfn id=\"term-testing-issue\" class=\"term-def\">Testing Issue</dfn> means a problem found in testing that needs to be fixed.</li>",
         // The table is wrapped for scrolling.
-        "<div class=\"table-wrapper\"><table><thead><tr><th>Phase</th><th>Report</th></tr></thead><tbody>\n<tr><td>PIT</td><td>Weekly</td></tr>\n<tr><td>SIT</td><td>Daily</td></tr>\n</tbody></table>\n</div>",
+        "<div class=\"table-wrapper\" role=\"region\" tabindex=\"0\" aria-label=\"Table in clause 2.2\"><table><thead><tr><th>Phase</th><th>Report</th></tr></thead><tbody>\n<tr><td>PIT</td><td>Weekly</td></tr>\n<tr><td>SIT</td><td>Daily</td></tr>\n</tbody></table>\n</div>",
         // The footnote and its reference.
         "<p>DCC shall report progress as follows<sup class=\"footnote-reference\" id=\"fnref-report\"><a href=\"#fn-report\" aria-label=\"Footnote 1\">1</a></sup>.</p>",
         "<div class=\"footnote-definition\" id=\"fn-report\"><sup class=\"footnote-definition-label\"><a href=\"#fnref-report\" aria-label=\"Back to reference 1\">1</a></sup>\n<p>Reports go to the TAG.</p>\n</div>",

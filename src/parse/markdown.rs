@@ -14,6 +14,15 @@ use crate::model::{
     SourceFile, TermDef, XRef,
 };
 
+/// Ids the theme uses on every page; headings that slug to one of these get a suffix.
+pub const RESERVED_ANCHORS: &[&str] = &[
+    "main-content",
+    "contents",
+    "versions",
+    "documents-below",
+    "top",
+];
+
 /// Scans the Markdown of `file` from byte `offset` and returns its structure, with the
 /// problems found in it.
 pub fn scan(file: &SourceFile, offset: usize) -> (Body, Vec<Diagnostic>) {
@@ -28,7 +37,11 @@ pub fn scan(file: &SourceFile, offset: usize) -> (Body, Vec<Diagnostic>) {
         refs: Vec::new(),
         diags: Vec::new(),
         seen_clauses: HashMap::new(),
-        seen_anchors: HashMap::new(),
+        // The theme's own ids: a heading must not take one of them.
+        seen_anchors: RESERVED_ANCHORS
+            .iter()
+            .map(|a| (a.to_string(), 1))
+            .collect(),
         skip_number: 0,
     };
     s.run();

@@ -16,6 +16,9 @@ pub struct SiteContext {
     pub base: String,
     /// URL path of the static files, ending in `/`.
     pub r#static: String,
+    /// The site's absolute URL (origin and base path) when `base_url` is absolute, for
+    /// canonical links; `None` for a bare path.
+    pub url: Option<String>,
     pub programmes: Vec<NavLink>,
 }
 
@@ -31,6 +34,8 @@ pub struct PageInfo {
     pub title: String,
     pub url: String,
     pub description: Option<String>,
+    /// The id of the programme the page belongs to, to mark it in the navigation.
+    pub programme_id: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -49,6 +54,8 @@ pub struct DocSummary {
     pub url: String,
     pub summary: Option<String>,
     pub depth: usize,
+    /// The document above this one, when it has one.
+    pub parent: Option<DocRef>,
     pub in_force: VersionBrief,
 }
 
@@ -119,10 +126,17 @@ pub struct DocumentInfo {
     pub summary: Option<String>,
     pub owner: Option<String>,
     pub url: String,
-    pub release: Option<String>,
+    pub release: Option<ReleaseRef>,
     pub phases: Vec<String>,
     pub parent: Option<DocRef>,
     pub children: Vec<DocSummary>,
+}
+
+/// A release named by a document: its id and, when the programme declares it, its name.
+#[derive(Debug, Serialize)]
+pub struct ReleaseRef {
+    pub id: String,
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -141,7 +155,9 @@ pub struct VersionInfo {
     pub published: String,
     pub published_iso: String,
     pub effective_from: Option<String>,
+    pub effective_from_iso: Option<String>,
     pub consultation_closes: Option<String>,
+    pub consultation_closes_iso: Option<String>,
     pub change_mechanism_label: &'static str,
     pub change_summary: String,
     pub url: String,
@@ -177,6 +193,9 @@ pub struct VersionRow {
     pub status_label: &'static str,
     pub status_tag: &'static str,
     pub published: String,
+    pub published_iso: String,
+    pub change_mechanism_label: &'static str,
+    pub change_summary: String,
     pub url: String,
     pub is_in_force: bool,
     pub is_this: bool,
@@ -298,6 +317,18 @@ pub fn summary(graph: &SiteGraph, pi: usize, di: usize, depth: usize) -> DocSumm
         url: links.url.clone(),
         summary: doc.config.summary.clone(),
         depth,
+        parent: doc_ref(graph, doc.config.parent.as_ref()),
         in_force: brief(doc, links),
     }
+}
+
+/// A link to the document with id `id`, if it exists.
+pub fn doc_ref(graph: &SiteGraph, id: Option<&crate::model::DocId>) -> Option<DocRef> {
+    let id = id?;
+    let &(pi, di) = graph.index.get(id)?;
+    Some(DocRef {
+        id: id.to_string(),
+        title: graph.site.programmes[pi].documents[di].config.title.clone(),
+        url: graph.documents[pi][di].url.clone(),
+    })
 }

@@ -38,6 +38,10 @@ pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
         code: None,
         has_raw_html: false,
         footnotes: Vec::new(),
+        // The body's top heading level becomes <h2>, under the page's <h1>.
+        heading_shift: 2 - i32::from(body.headings.iter().map(|h| h.level).min().unwrap_or(1)),
+        tables: 0,
+        current_clause: None,
     };
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
@@ -168,6 +172,11 @@ struct Writer<'a, 'b> {
     has_raw_html: bool,
     /// Footnote labels in order of first appearance; a footnote's number is its index + 1.
     footnotes: Vec<String>,
+    /// Added to a Markdown heading level to give the HTML level.
+    heading_shift: i32,
+    /// Tables so far, and the clause being written, to label tables for screen readers.
+    tables: usize,
+    current_clause: Option<&'a ClauseNumber>,
 }
 
 impl Writer<'_, '_> {
@@ -191,6 +200,7 @@ impl Writer<'_, '_> {
         }
         let clause = &self.body.clauses[self.next_clause];
         self.next_clause += 1;
+        self.current_clause = Some(&clause.number);
         self.terms.new_clause();
         if clause.form == ClauseForm::Paragraph {
             let n = &clause.number;
@@ -207,7 +217,7 @@ impl Writer<'_, '_> {
     fn start(&mut self, tag: Tag<'_>, start: usize) {
         match tag {
             Tag::Heading { level, .. } => {
-                let h = (level as usize + 1).min(6);
+                let h = self.html_level(level);
                 self.heading_depth += 1;
                 let heading = self
                     .body
@@ -264,7 +274,16 @@ impl Writer<'_, '_> {
                 self.code = Some((lang, String::new()));
             }
             Tag::Table(_) => {
-                self.html("<div class=\"table-wrapper\">".to_owned());
+                // A wide table scrolls inside its wrapper, which must then be focusable
+                // and named so keyboard and screen-reader users can reach it.
+                self.tables += 1;
+                let label = match self.current_clause {
+                    Some(n) => format!("Table in clause {n}"),
+                    None => format!("Table {}", self.tables),
+                };
+                self.html(format!(
+                    "<div class=\"table-wrapper\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">"
+                ));
                 self.push_start(tag);
             }
             Tag::FootnoteDefinition(label) => {
@@ -318,6 +337,10 @@ impl Writer<'_, '_> {
         self.link_depth += 1;
     }
 
+    fn html_level(&self, level: pulldown_cmark::HeadingLevel) -> i32 {
+        (level as i32 + self.heading_shift).clamp(2, 6)
+    }
+
     /// The number and anchor id of a footnote label.
     fn footnote(&mut self, label: &str) -> (usize, String) {
         let n = match self.footnotes.iter().position(|l| l == label) {
@@ -343,7 +366,7 @@ impl Writer<'_, '_> {
             TagEnd::Heading(level) => {
                 self.heading_depth = self.heading_depth.saturating_sub(1);
                 self.skip_number = 0;
-                let h = (level as usize + 1).min(6);
+                let h = self.html_level(level);
                 self.html(format!("</h{h}>"));
             }
             TagEnd::Link | TagEnd::Strong => match self.closers.pop() {

@@ -193,6 +193,10 @@ fn site_context(graph: &SiteGraph) -> SiteContext {
         notice: c.notice.clone(),
         base: graph.base.clone(),
         r#static: format!("{}static/", graph.base),
+        url: graph
+            .base_url
+            .contains("://")
+            .then(|| format!("{}{}", origin(&graph.base_url), graph.base)),
         programmes: graph
             .site
             .programmes
@@ -203,6 +207,14 @@ fn site_context(graph: &SiteGraph) -> SiteContext {
                 url: format!("{}{}/", graph.base, p.slug),
             })
             .collect(),
+    }
+}
+
+/// `https://host` of an absolute URL.
+fn origin(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((scheme, rest)) => &url[..scheme.len() + 3 + rest.find('/').unwrap_or(rest.len())],
+        None => "",
     }
 }
 
@@ -236,6 +248,7 @@ fn render_job(
                 title: graph.site.config.title.clone(),
                 url: b.clone(),
                 description: graph.site.config.description.clone(),
+                programme_id: None,
             };
             page_file(tera, base, "home.html", &info, &[], &page, "index.html")
         }
@@ -244,6 +257,7 @@ fn render_job(
                 title: "Page not found".into(),
                 url: format!("{b}404.html"),
                 description: None,
+                programme_id: None,
             };
             let mut f = page_file(
                 tera,
@@ -266,6 +280,7 @@ fn render_job(
                 title: prog.config.name.clone(),
                 url: summary.url.clone(),
                 description: prog.config.summary.clone(),
+                programme_id: Some(prog.config.id.clone()),
             };
             let page = ProgrammePage {
                 programme: ProgrammeDetail {
@@ -324,6 +339,7 @@ fn render_job(
                 title,
                 url: url.clone(),
                 description: doc.config.summary.clone(),
+                programme_id: Some(prog.config.id.clone()),
             };
             let path = format!("{}index.html", url.strip_prefix(b.as_str()).unwrap_or(&url));
             page_file(tera, base, "document.html", &info, &crumbs, &page, &path)
@@ -336,6 +352,7 @@ fn render_job(
                 title: p.meta.title.clone(),
                 url: links.url.clone(),
                 description: p.meta.summary.clone(),
+                programme_id: None,
             };
             let crumbs = [Crumb {
                 title: "Home".into(),
@@ -385,14 +402,16 @@ fn document_page(
         url: links.versions[links.in_force].url.clone(),
     };
     let banner = banner(v, here, in_force_v, &in_force);
-    let parent = doc.config.parent.as_ref().and_then(|p| {
-        let &(ppi, pdi) = graph.index.get(p)?;
-        let pdoc = &graph.site.programmes[ppi].documents[pdi];
-        Some(DocRef {
-            id: p.to_string(),
-            title: pdoc.config.title.clone(),
-            url: graph.documents[ppi][pdi].url.clone(),
-        })
+    let parent = doc_ref(graph, doc.config.parent.as_ref());
+    let prog = &graph.site.programmes[pi];
+    let release = doc.config.release.as_ref().map(|id| ReleaseRef {
+        id: id.clone(),
+        name: prog
+            .config
+            .releases
+            .iter()
+            .find(|r| &r.id == id)
+            .map(|r| r.name.clone()),
     });
     let children = links
         .children
@@ -410,7 +429,7 @@ fn document_page(
             summary: doc.config.summary.clone(),
             owner: doc.config.owner.clone(),
             url: links.url.clone(),
-            release: doc.config.release.clone(),
+            release,
             phases: doc.config.phases.clone(),
             parent,
             children,
@@ -423,7 +442,9 @@ fn document_page(
             published: v.meta.published.long(),
             published_iso: v.meta.published.iso(),
             effective_from: v.meta.effective_from.map(|d| d.long()),
+            effective_from_iso: v.meta.effective_from.map(|d| d.iso()),
             consultation_closes: v.meta.consultation_closes.map(|d| d.long()),
+            consultation_closes_iso: v.meta.consultation_closes.map(|d| d.iso()),
             change_mechanism_label: v.meta.change_mechanism.label(),
             change_summary: v.meta.change_summary.clone(),
             url: body_links.url.clone(),
@@ -458,6 +479,9 @@ fn document_page(
                     status_label,
                     status_tag,
                     published: ver.meta.published.long(),
+                    published_iso: ver.meta.published.iso(),
+                    change_mechanism_label: ver.meta.change_mechanism.label(),
+                    change_summary: ver.meta.change_summary.clone(),
                     url: links.versions[i].url.clone(),
                     is_in_force: i == links.in_force,
                     is_this: i == vi,
