@@ -7,6 +7,10 @@
 
 use std::time::Instant;
 
+// The same allocator as the attest binary, so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let pages: usize = std::env::args()
         .skip(1)

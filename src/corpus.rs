@@ -35,7 +35,7 @@ impl Spec {
             versions: versions_total.div_ceil(documents),
             sections: 6,
             clauses_per_section: 6,
-            words_per_clause: 18,
+            words_per_clause: 16,
             seed,
         }
     }

@@ -21,8 +21,25 @@ use crate::render::OutputFile;
 pub enum EmitError {
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: io::Error },
-    #[error("the output {0} exists and is not a folder; remove it or choose another --output")]
+    #[error("the output {0} exists and is not a folder")]
     NotADirectory(PathBuf),
+}
+
+impl EmitError {
+    /// The error as a diagnostic about the output folder.
+    pub fn to_diagnostic(&self, output: &Path) -> crate::diagnostics::Diagnostic {
+        let d = crate::diagnostics::Diagnostic::file_error(
+            "write-failed",
+            &output.to_string_lossy(),
+            self.to_string(),
+        );
+        match self {
+            EmitError::NotADirectory(_) => d.with_help("remove it, or choose another --output"),
+            EmitError::Write { .. } => {
+                d.with_help("nothing was published; the previous output, if any, is as it was")
+            }
+        }
+    }
 }
 
 /// What was written.

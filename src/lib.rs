@@ -173,10 +173,7 @@ pub fn build(opts: &Options, progress: &(dyn Fn(usize, usize) + Sync)) -> Report
 
     let t = Instant::now();
     let output = opts.output_dir();
-    let write_failed = |e: emit::EmitError| {
-        Diagnostic::file_error("write-failed", &output.to_string_lossy(), e.to_string())
-            .with_help("the previous output was left as it was")
-    };
+    let write_failed = |e: emit::EmitError| e.to_diagnostic(&output);
     let staging = match emit::Staging::create(&output) {
         Ok(s) => s,
         Err(e) => {

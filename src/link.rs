@@ -7,6 +7,9 @@
 //! does not exist.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::diagnostics::{closest, did_you_mean, Diagnostic};
 use crate::model::{term_anchor, Body, DocId, Document, RefTarget, Site};
@@ -44,7 +47,33 @@ pub struct DocLinks {
 pub struct BodyLinks {
     pub url: String,
     pub refs: Vec<Resolved>,
+    pub terms: Arc<TermSet>,
+}
+
+/// The defined terms a page may link to, with a matcher that finds them in text. Pages
+/// that see the same terms share one set: building a matcher costs more than using it.
+#[derive(Debug, Default)]
+pub struct TermSet {
     pub terms: Vec<VisibleTerm>,
+    /// Finds the terms (leftmost-longest); `None` when there are none.
+    pub matcher: Option<AhoCorasick>,
+}
+
+impl TermSet {
+    fn new(terms: Vec<VisibleTerm>) -> TermSet {
+        // A contiguous NFA builds in microseconds; a DFA's build costs more than the few
+        // kilobytes of text a page would scan faster.
+        let matcher = (!terms.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(terms.iter().map(|t| t.term.as_str()))
+                    .ok()
+            })
+            .flatten();
+        TermSet { terms, matcher }
+    }
 }
 
 /// Where a reference goes and what it says.
@@ -56,7 +85,7 @@ pub struct Resolved {
 }
 
 /// A defined term that a page's text links to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct VisibleTerm {
     pub term: String,
     pub href: String,
@@ -166,17 +195,21 @@ pub fn link(mut site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnosti
             BodyLinks {
                 url: format!("{base}{}/", p.slug),
                 refs,
-                terms: Vec::new(),
+                terms: Arc::default(),
             }
         })
         .collect();
 
+    let mut term_sets: HashMap<Vec<VisibleTerm>, Arc<TermSet>> = HashMap::new();
     for (pi, per_doc) in resolved.into_iter().enumerate() {
         for (di, per_version) in per_doc.into_iter().enumerate() {
             let links = &mut documents[pi][di];
             for (vi, (refs, terms)) in per_version.into_iter().enumerate() {
                 links.versions[vi].refs = refs;
-                links.versions[vi].terms = terms;
+                links.versions[vi].terms = term_sets
+                    .entry(terms)
+                    .or_insert_with_key(|t| Arc::new(TermSet::new(t.clone())))
+                    .clone();
             }
             let id = &site.programmes[pi].documents[di].config.id;
             links.children = children.remove(id).unwrap_or_default();

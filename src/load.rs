@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -339,10 +338,7 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
                 .with_help(empty_help(&shown)),
         );
     }
-    Ok(SourceFile {
-        path: shown,
-        text: Arc::from(text),
-    })
+    Ok(SourceFile::new(shown, text))
 }
 
 fn empty_help(path: &str) -> &'static str {

@@ -566,9 +566,9 @@ fn output_path_that_is_a_regular_file() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "error[write-failed]: the output {p} exists and is not a folder; remove it or choose another --output\n \
+            "error[write-failed]: the output {p} exists and is not a folder\n \
              = in {p}\n \
-             = help: the previous output was left as it was\n\
+             = help: remove it, or choose another --output\n\
              \n\
              1 error, 0 warnings: build failed; nothing was published\n"
         )

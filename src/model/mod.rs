@@ -25,7 +25,18 @@ use std::sync::Arc;
 pub struct SourceFile {
     /// Relative to the project root, with `/` separators (as shown in diagnostics).
     pub path: String,
-    pub text: Arc<str>,
+    /// An `Arc<String>` rather than `Arc<str>`: the text read from disk moves in without
+    /// being copied.
+    pub text: Arc<String>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: Arc::new(text.into()),
+        }
+    }
 }
 
 /// The whole site after parsing.
@@ -88,12 +99,19 @@ pub struct Body {
     pub headings: Vec<Heading>,
     pub terms: Vec<TermDef>,
     pub refs: Vec<XRef>,
+    /// The plain text of all clauses, one after another; each clause knows its part.
+    pub plain: String,
 }
 
 impl Body {
     /// The Markdown text after the front matter.
     pub fn markdown(&self) -> &str {
         &self.source.text[self.offset..]
+    }
+
+    /// A clause's plain text up to the next clause, for search and comparison.
+    pub fn clause_text(&self, clause: &Clause) -> &str {
+        self.plain.get(clause.text.clone()).unwrap_or("")
     }
 }
 
@@ -115,8 +133,9 @@ pub struct Clause {
     pub title: Option<String>,
     /// Byte range of the clause's first block in the Markdown (after the front matter).
     pub range: Range<usize>,
-    /// The clause's plain text up to the next clause, for search and comparison.
-    pub text: String,
+    /// Where the clause's plain text lies in its body's `plain` (see
+    /// [`Body::clause_text`]).
+    pub text: Range<usize>,
 }
 
 impl Clause {

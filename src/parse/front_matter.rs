@@ -55,10 +55,7 @@ mod tests {
     use super::*;
 
     fn file(t: &str) -> SourceFile {
-        SourceFile {
-            path: "x.md".into(),
-            text: t.into(),
-        }
+        SourceFile::new("x.md", t)
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub fn scan(file: &SourceFile, offset: usize) -> (Body, Vec<Diagnostic>) {
             .map(|a| (a.to_string(), 1))
             .collect(),
         skip_number: 0,
+        plain: String::with_capacity(md.len()),
     };
     s.run();
     let body = Body {
@@ -52,6 +53,7 @@ pub fn scan(file: &SourceFile, offset: usize) -> (Body, Vec<Diagnostic>) {
         headings: s.headings,
         terms: s.terms,
         refs: s.refs,
+        plain: s.plain,
     };
     (body, s.diags)
 }
@@ -69,6 +71,8 @@ struct Scanner<'a> {
     seen_anchors: HashMap<String, usize>,
     /// Bytes of the next text that are a paragraph clause's number.
     skip_number: usize,
+    /// The plain text of every clause, one after another.
+    plain: String,
 }
 
 impl Scanner<'_> {
@@ -81,6 +85,8 @@ impl Scanner<'_> {
         let mut at_block_start = false;
         // The strong element being read, when it may be a definition.
         let mut strong: Option<(usize, usize, String)> = None;
+        // Inside `[[...]]` without `|`, whose text is written for it.
+        let mut in_bare_reference = false;
 
         for (event, range) in parser {
             let opens_definition_slot = matches!(
@@ -101,10 +107,22 @@ impl Scanner<'_> {
                             strong = Some((range.start, range.end, String::new()))
                         }
                         Tag::Link {
-                            link_type: LinkType::WikiLink { .. },
+                            link_type: LinkType::WikiLink { has_pothole },
                             dest_url,
                             ..
-                        } => self.reference(&dest_url, range.clone()),
+                        } => {
+                            self.reference(&dest_url, range.clone());
+                            if !has_pothole {
+                                // `[[term:X]]` reads as "X": put the words a reader sees.
+                                let shown = dest_url
+                                    .strip_prefix("term:")
+                                    .or_else(|| dest_url.strip_prefix("def:"))
+                                    .unwrap_or(&dest_url)
+                                    .trim();
+                                self.push_text(shown);
+                                in_bare_reference = true;
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -121,28 +139,29 @@ impl Scanner<'_> {
                                 self.maybe_definition(start, end, &text);
                             }
                         }
+                        TagEnd::Link => in_bare_reference = false,
                         TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell => self.push_text(" "),
                         _ => {}
                     }
                 }
+                Event::Text(_) if in_bare_reference => {}
                 Event::Text(t) | Event::Code(t) => {
-                    if let Some((_, _, h)) = heading.as_mut() {
-                        h.push_str(&t);
-                    }
                     if let Some((_, _, s)) = strong.as_mut() {
                         s.push_str(&t);
                     }
-                    self.push_text(&t);
+                    // A heading's text is placed when the heading ends, once it is known
+                    // whether the heading starts a clause.
+                    match heading.as_mut() {
+                        Some((_, _, h)) => h.push_str(&t),
+                        None => self.push_text(&t),
+                    }
                 }
                 Event::SoftBreak | Event::HardBreak => self.push_text(" "),
                 _ => {}
             }
             at_block_start = opens_definition_slot;
         }
-        for c in &mut self.clauses {
-            let t = c.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            c.text = t;
-        }
+        self.end_clause_text();
         if let Some(last) = self.clauses.last_mut() {
             last.range.end = self.md.len();
         }
@@ -176,7 +195,12 @@ impl Scanner<'_> {
                 );
                 n.anchor()
             }
-            None => self.unique_anchor(&title),
+            None => {
+                // An unnumbered heading's text belongs to the clause it sits in.
+                self.push_text(&title);
+                self.push_text(" ");
+                self.unique_anchor(&title)
+            }
         };
         self.headings.push(Heading {
             level,
@@ -229,24 +253,40 @@ impl Scanner<'_> {
         if let Some(prev) = self.clauses.last_mut() {
             prev.range.end = start;
         }
-        let mut text = String::new();
+        self.end_clause_text();
+        let text_start = self.plain.len();
         if let Some(t) = &title {
-            text.push_str(t);
-            text.push(' ');
+            push_collapsed(&mut self.plain, text_start, t);
+            self.plain.push(' ');
         }
         self.clauses.push(Clause {
             number,
             form,
             title,
             range: start..start,
-            text,
+            text: text_start..text_start,
         });
     }
 
     fn push_text(&mut self, t: &str) {
         let skip = std::mem::take(&mut self.skip_number);
+        if let Some(c) = self.clauses.last() {
+            let from = c.text.start;
+            push_collapsed(
+                &mut self.plain,
+                from,
+                t.get(skip.min(t.len())..).unwrap_or(""),
+            );
+        }
+    }
+
+    /// Closes the plain text of the clause being read, without trailing space.
+    fn end_clause_text(&mut self) {
         if let Some(c) = self.clauses.last_mut() {
-            c.text.push_str(t.get(skip.min(t.len())..).unwrap_or(""));
+            while self.plain.len() > c.text.start && self.plain.ends_with(' ') {
+                self.plain.pop();
+            }
+            c.text.end = self.plain.len();
         }
     }
 
@@ -318,6 +358,21 @@ impl Scanner<'_> {
     }
 }
 
+/// Appends `text` to `out` with every run of white space made one space, and none before
+/// byte `from` (where the current clause's text starts): clause text is for reading and
+/// comparing, not for layout.
+fn push_collapsed(out: &mut String, from: usize, text: &str) {
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if out.len() > from && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
 /// Parses the text of a `[[...]]` reference.
 pub fn parse_target(raw: &str) -> Result<RefTarget, String> {
     if let Some(term) = raw.strip_prefix("term:") {
@@ -355,27 +410,31 @@ mod tests {
     use super::*;
 
     fn scan_str(md: &str) -> (Body, Vec<Diagnostic>) {
-        let f = SourceFile {
-            path: "t.md".into(),
-            text: md.into(),
-        };
+        let f = SourceFile::new("t.md", md);
         scan(&f, 0)
     }
 
     #[test]
     fn finds_clauses_headings_terms_and_refs() {
-        let md = "# 1 Definitions\n\n1.1 In this document:\n\n- **Testing Issue** means a fault.\n- **PIT** has the meaning in [[FSM-SVTAD 2.1]].\n\n## Notes\n\n1.2A See [[term:Testing Issue]] and [[FSM-TAD|the TAD]].\n";
+        let md = "# 1 Definitions\n\n1.1 In this document:\n\n- **Testing Issue** means a fault.\n- **PIT** has the meaning in [[FSM-SVTAD 2.1]].\n\n## Notes\n\n1.2A See [[term:Testing Issue]] and [[FSM-TAD|the TAD]].\n\n# 2 Testing\n";
         let (b, d) = scan_str(md);
         assert!(d.is_empty(), "{d:?}");
         let nums: Vec<&str> = b.clauses.iter().map(|c| c.number.as_str()).collect();
-        assert_eq!(nums, ["1", "1.1", "1.2A"]);
+        assert_eq!(nums, ["1", "1.1", "1.2A", "2"]);
+        // A numbered heading's text is its own clause's, not the clause before it.
+        assert_eq!(
+            b.clause_text(&b.clauses[2]),
+            "See Testing Issue and the TAD."
+        );
+        assert_eq!(b.clause_text(&b.clauses[3]), "Testing");
         // A clause runs to the next clause, so the unnumbered heading "Notes" is part of 1.1.
-        assert_eq!(b.clauses[1].text, "In this document: Testing Issue means a fault. PIT has the meaning in FSM-SVTAD 2.1. Notes");
+        assert_eq!(b.clause_text(&b.clauses[0]), "Definitions");
+        assert_eq!(b.clause_text(&b.clauses[1]), "In this document: Testing Issue means a fault. PIT has the meaning in FSM-SVTAD 2.1. Notes");
         assert_eq!(b.clauses[0].title.as_deref(), Some("Definitions"));
         let terms: Vec<&str> = b.terms.iter().map(|t| t.term.as_str()).collect();
         assert_eq!(terms, ["Testing Issue", "PIT"]);
         let anchors: Vec<&str> = b.headings.iter().map(|h| h.anchor.as_str()).collect();
-        assert_eq!(anchors, ["clause-1", "notes"]);
+        assert_eq!(anchors, ["clause-1", "notes", "clause-2"]);
         assert_eq!(b.refs.len(), 3);
         assert_eq!(
             b.refs[0].target,

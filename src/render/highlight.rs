@@ -26,12 +26,11 @@ impl Highlighter {
     /// `<pre class="code"><code ...>` with highlighted spans for `lang`, or escaped plain
     /// text when the language is unknown.
     pub fn highlight(&self, lang: &str, code: &str) -> String {
-        let set = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
+        // bat's syntax set (through two-face): syntect's own lacks TOML, which most of
+        // our readers' configuration examples are written in.
+        let set = self.syntaxes.get_or_init(two_face::syntax::extra_newlines);
         let syntax = (!lang.is_empty())
-            .then(|| {
-                set.find_syntax_by_token(lang)
-                    .or_else(|| set.find_syntax_by_token(alias(lang)))
-            })
+            .then(|| set.find_syntax_by_token(lang))
             .flatten();
         let mut out = String::from("<pre class=\"code\"><code");
         if !lang.is_empty() {
@@ -61,15 +60,6 @@ impl Highlighter {
         }
         out.push_str("</code></pre>\n");
         out
-    }
-}
-
-/// Languages syntect's default set lacks, mapped to the nearest it has.
-fn alias(lang: &str) -> &str {
-    match lang {
-        "toml" | "ini" | "cfg" => "Makefile",
-        "shell" | "console" => "sh",
-        other => other,
     }
 }
 

@@ -2,12 +2,11 @@
 //! link on their number, cross-references become checked links, defined terms link
 //! from their first use in each clause, code is highlighted, and raw HTML is sanitised.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use super::highlight::Highlighter;
 use super::sanitize::Sanitizer;
-use crate::link::BodyLinks;
+use crate::link::{BodyLinks, TermSet};
 use crate::model::{markdown_options, Body, ClauseForm, ClauseNumber, RefTarget};
 
 /// What turning Markdown into HTML needs besides the text itself.
@@ -73,28 +72,15 @@ pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
 
 /// Links the first use of each defined term in each clause.
 struct TermLinker<'a> {
-    matcher: Option<AhoCorasick>,
-    links: &'a BodyLinks,
+    set: &'a TermSet,
     used: Vec<bool>,
 }
 
 impl<'a> TermLinker<'a> {
     fn new(links: &'a BodyLinks) -> Self {
-        let matcher = if links.terms.is_empty() {
-            None
-        } else {
-            // A contiguous NFA builds in microseconds; a DFA's build costs more than
-            // the few kilobytes of text it would scan faster.
-            AhoCorasick::builder()
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(links.terms.iter().map(|t| t.term.as_str()))
-                .ok()
-        };
         TermLinker {
-            matcher,
-            links,
-            used: vec![false; links.terms.len()],
+            set: &links.terms,
+            used: vec![false; links.terms.terms.len()],
         }
     }
 
@@ -104,7 +90,7 @@ impl<'a> TermLinker<'a> {
 
     /// Splits `text` into text and links for its first uses of defined terms.
     fn link(&mut self, text: CowStr<'static>, out: &mut Vec<Event<'static>>) {
-        let Some(m) = &self.matcher else {
+        let Some(m) = &self.set.matcher else {
             out.push(Event::Text(text));
             return;
         };
@@ -118,7 +104,7 @@ impl<'a> TermLinker<'a> {
             if found.start() > last {
                 out.push(Event::Text(text[last..found.start()].to_owned().into()));
             }
-            let t = &self.links.terms[i];
+            let t = &self.set.terms[i];
             let mut a = String::from("<a class=\"term\" href=\"");
             let _ = pulldown_cmark_escape::escape_href(&mut a, &t.href);
             a.push_str("\">");

@@ -10,6 +10,8 @@ mod highlight;
 mod markdown;
 mod sanitize;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Tera;
@@ -104,11 +106,12 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 enum Job {
     Home,
     Programme(usize),
+    /// A version's page; for the version in force, the document's own page too, from
+    /// the same rendered body.
     Document {
         pi: usize,
         di: usize,
         vi: usize,
-        doc_page: bool,
     },
     Page(usize),
     NotFound,
@@ -133,21 +136,7 @@ pub fn render(
     for (pi, prog) in graph.site.programmes.iter().enumerate() {
         jobs.push(Job::Programme(pi));
         for (di, doc) in prog.documents.iter().enumerate() {
-            let in_force = graph.documents[pi][di].in_force;
-            jobs.push(Job::Document {
-                pi,
-                di,
-                vi: in_force,
-                doc_page: true,
-            });
-            for vi in 0..doc.versions.len() {
-                jobs.push(Job::Document {
-                    pi,
-                    di,
-                    vi,
-                    doc_page: false,
-                });
-            }
+            jobs.extend((0..doc.versions.len()).map(|vi| Job::Document { pi, di, vi }));
         }
     }
     jobs.extend((0..graph.site.pages.len()).map(Job::Page));
@@ -159,12 +148,18 @@ pub fn render(
         sanitizer: &sanitizer,
     };
     let total = jobs.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let pages = AtomicUsize::new(0);
+    let counted_sink = |file: OutputFile| {
+        sink(file)?;
+        pages.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    };
     let diags: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|job| {
-            let r = render_job(graph, tera, &base, &md, job).and_then(sink);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let r = render_job(graph, tera, &base, &md, job, &counted_sink);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(n, total);
             r.err()
         })
@@ -181,7 +176,7 @@ pub fn render(
         url: None,
     })
     .map_err(|d| vec![d])?;
-    Ok(total)
+    Ok(pages.into_inner())
 }
 
 fn site_context(graph: &SiteGraph) -> SiteContext {
@@ -224,9 +219,10 @@ fn render_job(
     base: &tera::Context,
     md: &MarkdownContext,
     job: &Job,
-) -> Result<OutputFile, Diagnostic> {
+    sink: &Sink,
+) -> Result<(), Diagnostic> {
     let b = &graph.base;
-    match *job {
+    let file = match *job {
         Job::Home => {
             let page = HomePage {
                 programmes: (0..graph.site.programmes.len())
@@ -303,13 +299,8 @@ fn render_job(
                 &format!("{}/index.html", prog.slug),
             )
         }
-        Job::Document {
-            pi,
-            di,
-            vi,
-            doc_page,
-        } => {
-            let page = document_page(graph, md, pi, di, vi, doc_page);
+        Job::Document { pi, di, vi } => {
+            let mut page = document_page(graph, md, pi, di, vi);
             let prog = &graph.site.programmes[pi];
             let doc = &prog.documents[di];
             let links = &graph.documents[pi][di];
@@ -323,26 +314,43 @@ fn render_job(
                     url: format!("{b}{}/", prog.slug),
                 },
             ];
-            let (title, url) = if doc_page {
-                (doc.config.title.clone(), links.url.clone())
-            } else {
-                crumbs.push(Crumb {
-                    title: doc.config.title.clone(),
-                    url: links.url.clone(),
-                });
-                (
-                    format!("Version {}", doc.versions[vi].meta.version),
-                    links.versions[vi].url.clone(),
-                )
-            };
-            let info = PageInfo {
+            let info = |title: String, url: &str| PageInfo {
                 title,
-                url: url.clone(),
+                url: url.to_owned(),
                 description: doc.config.summary.clone(),
                 programme_id: Some(prog.config.id.clone()),
             };
-            let path = format!("{}index.html", url.strip_prefix(b.as_str()).unwrap_or(&url));
-            page_file(tera, base, "document.html", &info, &crumbs, &page, &path)
+            let path =
+                |url: &str| format!("{}index.html", url.strip_prefix(b.as_str()).unwrap_or(url));
+            if vi == links.in_force {
+                page.is_document_page = true;
+                let doc_info = info(doc.config.title.clone(), &links.url);
+                sink(page_file(
+                    tera,
+                    base,
+                    "document.html",
+                    &doc_info,
+                    &crumbs,
+                    &page,
+                    &path(&links.url),
+                )?)?;
+                page.is_document_page = false;
+            }
+            crumbs.push(Crumb {
+                title: doc.config.title.clone(),
+                url: links.url.clone(),
+            });
+            let url = &links.versions[vi].url;
+            let version_info = info(format!("Version {}", doc.versions[vi].meta.version), url);
+            page_file(
+                tera,
+                base,
+                "document.html",
+                &version_info,
+                &crumbs,
+                &page,
+                &path(url),
+            )
         }
         Job::Page(i) => {
             let p = &graph.site.pages[i];
@@ -368,7 +376,8 @@ fn render_job(
                 &format!("{}/index.html", p.slug),
             )
         }
-    }
+    };
+    sink(file?)
 }
 
 fn programme_summary(graph: &SiteGraph, pi: usize) -> ProgrammeSummary {
@@ -389,7 +398,6 @@ fn document_page(
     pi: usize,
     di: usize,
     vi: usize,
-    doc_page: bool,
 ) -> DocumentPage {
     let doc = &graph.site.programmes[pi].documents[di];
     let links = &graph.documents[pi][di];
@@ -450,7 +458,7 @@ fn document_page(
             url: body_links.url.clone(),
             is_in_force: here == Standing::InForce,
         },
-        is_document_page: doc_page,
+        is_document_page: false,
         in_force,
         banner,
         contents: v
