@@ -196,20 +196,9 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.{suffix}"))
 }
 
-/// The origin of an absolute base URL (`https://x.org`), or "" for a bare path.
-fn origin(base_url: &str) -> &str {
-    match base_url.split_once("://") {
-        Some((scheme, rest)) => {
-            let host_end = rest.find('/').unwrap_or(rest.len());
-            &base_url[..scheme.len() + 3 + host_end]
-        }
-        None => "",
-    }
-}
-
 /// `sitemap.xml`: every HTML page. Locations are absolute when `base_url` is.
 pub fn sitemap(mut urls: Vec<String>, base_url: &str) -> String {
-    let origin = origin(base_url);
+    let origin = crate::link::origin(base_url);
     urls.sort_unstable();
     urls.dedup();
     let mut s = String::from(
@@ -227,7 +216,7 @@ pub fn sitemap(mut urls: Vec<String>, base_url: &str) -> String {
 /// `robots.txt`: allow everything and point at the sitemap when its URL is known.
 pub fn robots(base_url: &str) -> String {
     let mut s = String::from("User-agent: *\nAllow: /\n");
-    let origin = origin(base_url);
+    let origin = crate::link::origin(base_url);
     if !origin.is_empty() {
         let base = crate::link::base_path(base_url);
         s.push_str(&format!("Sitemap: {origin}{base}sitemap.xml\n"));

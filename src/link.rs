@@ -252,6 +252,17 @@ pub fn base_path(base_url: &str) -> String {
     }
 }
 
+/// `https://host` of an absolute URL, or "" for a bare path.
+pub fn origin(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            &url[..scheme.len() + 3 + host_end]
+        }
+        None => "",
+    }
+}
+
 struct Ctx<'a> {
     site: &'a Site,
     index: &'a HashMap<DocId, (usize, usize)>,
@@ -272,7 +283,12 @@ impl Ctx<'_> {
             if self.site.unreliable.contains(parent) {
                 // Its own errors are reported; it may well exist once they are fixed.
             } else if !self.index.contains_key(parent) {
-                let ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
+                let ids: Vec<&str> = self
+                    .index
+                    .keys()
+                    .filter(|id| **id != doc.config.id)
+                    .map(DocId::as_str)
+                    .collect();
                 diags.push(with_suggestions(
                     at_key(
                         doc,
@@ -282,6 +298,7 @@ impl Ctx<'_> {
                     ),
                     parent.as_str(),
                     ids,
+                    "documents",
                 ));
             } else if self.has_cycle(&doc.config.id) {
                 diags.push(
@@ -310,6 +327,7 @@ impl Ctx<'_> {
                     ),
                     release,
                     ids,
+                    "releases",
                 ));
             }
         }
@@ -325,6 +343,7 @@ impl Ctx<'_> {
                     ),
                     phase,
                     phase_ids.clone(),
+                    "phases",
                 ));
             }
         }
@@ -343,7 +362,8 @@ impl Ctx<'_> {
                 Some(p) if self.site.unreliable.contains(p) => return false,
                 Some(p) => match self.doc(p) {
                     Some((d, _)) => doc = d,
-                    None => return true,
+                    // An unknown parent is reported at its key; its terms are unknown.
+                    None => return false,
                 },
             }
         }
@@ -433,7 +453,7 @@ impl Ctx<'_> {
                         None => {
                             let names: Vec<&str> = terms.iter().map(|t| t.term.as_str()).collect();
                             let mut d = unresolved(format!("`[[{}]]`: no defined term `{term}` is in scope here", r.raw));
-                            d = with_suggestions(d, term, names);
+                            d = with_suggestions(d, term, names, "terms");
                             if d.help.is_none() {
                                 d = d.with_help("define it with `**Term** means ...` in this document or in one above it (see `parent`)");
                             }
@@ -446,21 +466,13 @@ impl Ctx<'_> {
                             return Resolved::default_for(&r.raw);
                         }
                         let Some((doc, links)) = self.doc(id) else {
-                            let mut ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
-                            ids.sort_unstable();
-                            let d = with_suggestions(
+                            let ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
+                            diags.push(with_suggestions(
                                 unresolved(format!("`[[{}]]`: there is no document {id}", r.raw)),
                                 id.as_str(),
-                                ids.clone(),
-                            );
-                            let d = if d.help.is_some() || ids.is_empty() {
-                                d
-                            } else {
-                                let shown = ids.iter().take(8).map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
-                                let more = if ids.len() > 8 { format!(" and {} more", ids.len() - 8) } else { String::new() };
-                                d.with_help(format!("the documents are {shown}{more}"))
-                            };
-                            diags.push(d);
+                                ids,
+                                "documents",
+                            ));
                             return Resolved::default_for(&r.raw);
                         };
                         let same = here_pos.is_some() && self.index.get(id).copied() == here_pos;
@@ -488,6 +500,7 @@ impl Ctx<'_> {
                                 )),
                                 &wanted,
                                 ids.iter().map(String::as_str).collect(),
+                                "clauses",
                             ));
                             Resolved::default_for(&r.raw)
                         }
@@ -509,11 +522,31 @@ impl Resolved {
     }
 }
 
-fn with_suggestions(d: Diagnostic, wanted: &str, candidates: Vec<&str>) -> Diagnostic {
-    match did_you_mean(&closest(wanted, candidates)) {
-        Some(help) => d.with_help(help),
-        None => d,
+/// Adds the candidates closest to `wanted` as help or, when none is close, the list of
+/// what there is ("known releases: `R1`, `R2`").
+fn with_suggestions(
+    d: Diagnostic,
+    wanted: &str,
+    mut candidates: Vec<&str>,
+    kind: &str,
+) -> Diagnostic {
+    if let Some(help) = did_you_mean(&closest(wanted, candidates.iter().copied())) {
+        return d.with_help(help);
     }
+    if candidates.is_empty() {
+        return d;
+    }
+    candidates.sort_unstable();
+    let shown: Vec<String> = candidates
+        .iter()
+        .take(8)
+        .map(|c| format!("`{c}`"))
+        .collect();
+    let more = match candidates.len() {
+        n if n > 8 => format!(" and {} more", n - 8),
+        _ => String::new(),
+    };
+    d.with_help(format!("known {kind}: {}{more}", shown.join(", ")))
 }
 
 /// A diagnostic at the value of `key` in a document's `document.toml`.
@@ -536,5 +569,8 @@ mod tests {
         assert_eq!(base_path("/attest"), "/attest/");
         assert_eq!(base_path("https://example.org"), "/");
         assert_eq!(base_path("https://example.org/docs/fsm/"), "/docs/fsm/");
+        assert_eq!(origin("https://example.org/docs/"), "https://example.org");
+        assert_eq!(origin("http://localhost:1111"), "http://localhost:1111");
+        assert_eq!(origin("/docs/"), "");
     }
 }

@@ -626,3 +626,148 @@ fn check_reports_a_template_that_fails_while_rendering() {
     );
     assert_eq!(code, 1);
 }
+
+// --- Between documents: parent, release, phases, terms, malformed references ------------
+
+#[test]
+fn unknown_parent_release_and_phase_are_each_reported_at_their_key() {
+    let site = published();
+    let root = site.path();
+    edit(
+        root,
+        TAD_DOC,
+        "parent = \"P-SVTAD\"",
+        "parent = \"P-SVTDA\"",
+    );
+    edit(root, TAD_DOC, "release = \"R1\"", "release = \"R9\"");
+    edit(root, TAD_DOC, "phases = [\"PIT\"]", "phases = [\"UIT\"]");
+    // The TAD's `[[term:Testing Issue]]` now has no parent to find the term in; that is
+    // a consequence of the parent error, not another error to report.
+    assert_rejected(
+        root,
+        &[
+            diag(
+                "unknown-parent",
+                TAD_DOC,
+                5,
+                10,
+                "there is no document P-SVTDA to be this document's parent",
+                Some("did you mean `P-SVTAD`?"),
+            ),
+            diag(
+                "unknown-release",
+                TAD_DOC,
+                6,
+                11,
+                "the programme PROG declares no release R9",
+                Some("known releases: `R1`"),
+            ),
+            diag(
+                "unknown-phase",
+                TAD_DOC,
+                7,
+                10,
+                "the programme PROG declares no phase UIT",
+                Some("did you mean `PIT` or `SIT`?"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn malformed_reference() {
+    let site = published();
+    let root = site.path();
+    edit(root, TAD_V10, "[[P-SVTAD 2.1]]", "[[P-SVTAD 2.x]]");
+    let (line, col) = pos_of(root, TAD_V10, "[[P-SVTAD 2.x]]");
+    assert_rejected(
+        root,
+        &[diag(
+            "malformed-reference",
+            TAD_V10,
+            line,
+            col,
+            "`[[P-SVTAD 2.x]]` is not a reference attest understands: `2.x` is not a clause number such as 4.2 or 4.2A",
+            Some("write [[DOC-ID]], [[DOC-ID 4.2]], [[term:Defined Term]] or [[def:Defined Term]]"),
+        )],
+    );
+}
+
+#[test]
+fn missing_document_toml() {
+    let site = published();
+    let root = site.path();
+    fs::remove_file(root.join(TAD_DOC)).unwrap();
+    assert_rejected(
+        root,
+        &[diag(
+            "missing-file",
+            TAD_DOC,
+            0,
+            0,
+            "the document folder `tad` has no document.toml",
+            Some("create it with at least `id`, `kind` and `title`; see the README"),
+        )],
+    );
+}
+
+#[test]
+fn one_run_reports_every_problem_in_file_order() {
+    let site = published();
+    let root = site.path();
+    edit(root, TAD_DOC, "title = ", "titel = ");
+    edit(root, TAD_V10, "[[P-SVTAD 2.1]]", "[[P-SVTAD 2.9]]");
+    edit(root, SVTAD_V01, "status = ", "statuss = ");
+    let (diags, code) = check_json(root);
+    assert_eq!(code, 1);
+    let found: Vec<(String, String)> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [(SVTAD_V01, "unknown-key"), (TAD_DOC, "unknown-key")];
+    // The TAD's document.toml is broken, so its version is not checked against it; the
+    // SVTAD's v0.1 is not the version in force, so the TAD's references still resolve
+    // against v1.0, and its unresolved one is reported only once the TAD is readable.
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(f, c)| (f.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn duplicate_term_definition_is_a_warning_and_the_build_goes_on() {
+    let site = published();
+    let root = site.path();
+    edit(
+        root,
+        SVTAD_V10,
+        "- **Testing Issue** means",
+        "- **Testing Issue** means a fault.\n- **Testing Issue** means",
+    );
+    let (line, col) = pos_of(root, SVTAD_V10, "**Testing Issue** means a fault.");
+    let (diags, check_code) = check_json(root);
+    assert_eq!(check_code, 0, "a warning does not fail the check");
+    let mut expected = diag(
+        "duplicate-term",
+        SVTAD_V10,
+        line + 1,
+        col,
+        "the term `Testing Issue` is defined twice in this version",
+        Some(&format!(
+            "it is first defined at line {line}; keep one definition"
+        )),
+    );
+    expected["severity"] = Value::from("warning");
+    assert_diags(&diags, &[expected]);
+    let out = build(root, &[]);
+    assert_eq!(code(&out), 0);
+    assert!(text(&out.stderr).contains("warning[duplicate-term]"));
+}

@@ -107,14 +107,12 @@ fn parse_programme(
             &mut diags,
         ),
         None => {
-            diags.push(
-                Diagnostic::file_error(
-                    "missing-file",
-                    &p.config_path,
-                    format!("the programme folder `{}` has no programme.toml", p.slug),
-                )
-                .with_help("create it with at least `id` and `name`; see the README"),
-            );
+            diags.push(missing_file(
+                &p.config_path,
+                "programme",
+                &p.slug,
+                "`id` and `name`",
+            ));
             None
         }
     };
@@ -141,19 +139,27 @@ fn parse_programme(
     (prog, diags)
 }
 
+/// A programme or document folder without its TOML file.
+fn missing_file(path: &str, what: &str, folder: &str, keys: &str) -> Diagnostic {
+    Diagnostic::file_error(
+        "missing-file",
+        path,
+        format!("the {what} folder `{folder}` has no {what}.toml"),
+    )
+    .with_help(format!("create it with at least {keys}; see the README"))
+}
+
 fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let config = match &d.config {
         Some(f) => take(from_toml(f, 0, f.text.len(), "document.toml"), &mut diags),
         None => {
-            diags.push(
-                Diagnostic::file_error(
-                    "missing-file",
-                    &d.config_path,
-                    format!("the document folder `{}` has no document.toml", d.slug),
-                )
-                .with_help("create it with at least `id`, `kind` and `title`; see the README"),
-            );
+            diags.push(missing_file(
+                &d.config_path,
+                "document",
+                &d.slug,
+                "`id`, `kind` and `title`",
+            ));
             None
         }
     };

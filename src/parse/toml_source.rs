@@ -35,20 +35,13 @@ fn to_diagnostic(
 
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = split_ticked(rest);
-        let allowed = ticked_list(expected);
-        let mut help = did_you_mean(&closest(key, allowed.iter().copied()))
-            .map(|s| format!("{s} "))
-            .unwrap_or_default();
-        help.push_str(&format!(
-            "The keys allowed here are: {}.",
-            allowed.join(", ")
-        ));
+        let help = suggest(key, expected, "the keys allowed here are");
         return at("unknown-key", format!("unknown key `{key}` in {what}")).with_help(help);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let (key, _) = split_ticked(rest);
         // serde reports a missing key at the table that lacks it; point at its start.
-        let mut d = Diagnostic::error_at(
+        return Diagnostic::error_at(
             "missing-key",
             &file.path,
             &file.text,
@@ -58,18 +51,10 @@ fn to_diagnostic(
         .with_help(format!(
             "add a line `{key} = ...`; the README lists its values"
         ));
-        if span.start == 0 {
-            d.range = Some(start..start);
-        }
-        return d;
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (value, expected) = split_ticked(rest);
-        let allowed = ticked_list(expected);
-        let mut help = did_you_mean(&closest(value, allowed.iter().copied()))
-            .map(|s| format!("{s} "))
-            .unwrap_or_default();
-        help.push_str(&format!("Allowed values: {}.", allowed.join(", ")));
+        let help = suggest(value, expected, "allowed values");
         return at(
             "invalid-value",
             format!("`{value}` is not an allowed value here"),
@@ -79,6 +64,16 @@ fn to_diagnostic(
     let first_line = message.lines().next().unwrap_or(message);
     at("invalid-toml", format!("{what} is not valid: {first_line}"))
         .with_help("check the TOML syntax: `key = \"text\"`, dates as 2024-10-11")
+}
+
+/// "did you mean `title`? {lead}: id, kind, title." from serde's list of what it expected.
+fn suggest(wanted: &str, expected: &str, lead: &str) -> String {
+    let allowed = ticked_list(expected);
+    let list = format!("{lead}: {}.", allowed.join(", "));
+    match did_you_mean(&closest(wanted, allowed.iter().copied())) {
+        Some(guess) => format!("{guess} {}{}", lead[..1].to_uppercase(), &list[1..]),
+        None => format!("{}{}", lead[..1].to_uppercase(), &list[1..]),
+    }
 }
 
 /// Splits "key`, expected ..." into ("key", ", expected ...").

@@ -191,7 +191,7 @@ fn site_context(graph: &SiteGraph) -> SiteContext {
         url: graph
             .base_url
             .contains("://")
-            .then(|| format!("{}{}", origin(&graph.base_url), graph.base)),
+            .then(|| format!("{}{}", crate::link::origin(&graph.base_url), graph.base)),
         programmes: graph
             .site
             .programmes
@@ -202,14 +202,6 @@ fn site_context(graph: &SiteGraph) -> SiteContext {
                 url: format!("{}{}/", graph.base, p.slug),
             })
             .collect(),
-    }
-}
-
-/// `https://host` of an absolute URL.
-fn origin(url: &str) -> &str {
-    match url.split_once("://") {
-        Some((scheme, rest)) => &url[..scheme.len() + 3 + rest.find('/').unwrap_or(rest.len())],
-        None => "",
     }
 }
 
@@ -285,10 +277,7 @@ fn render_job(
                     releases: prog.config.releases.clone(),
                 },
             };
-            let crumbs = [Crumb {
-                title: "Home".into(),
-                url: b.clone(),
-            }];
+            let crumbs = [home_crumb(b)];
             page_file(
                 tera,
                 base,
@@ -305,10 +294,7 @@ fn render_job(
             let doc = &prog.documents[di];
             let links = &graph.documents[pi][di];
             let mut crumbs = vec![
-                Crumb {
-                    title: "Home".into(),
-                    url: b.clone(),
-                },
+                home_crumb(b),
                 Crumb {
                     title: prog.config.name.clone(),
                     url: format!("{b}{}/", prog.slug),
@@ -362,10 +348,7 @@ fn render_job(
                 description: p.meta.summary.clone(),
                 programme_id: None,
             };
-            let crumbs = [Crumb {
-                title: "Home".into(),
-                url: b.clone(),
-            }];
+            let crumbs = [home_crumb(b)];
             page_file(
                 tera,
                 base,
@@ -378,6 +361,13 @@ fn render_job(
         }
     };
     sink(file?)
+}
+
+fn home_crumb(base: &str) -> Crumb {
+    Crumb {
+        title: "Home".into(),
+        url: base.to_owned(),
+    }
 }
 
 fn programme_summary(graph: &SiteGraph, pi: usize) -> ProgrammeSummary {
