@@ -38,7 +38,7 @@ impl Progress {
                 ProgressDrawTarget::stderr_with_hz(10),
             );
             if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} rendering {pos}/{len} pages {wide_bar} {eta}",
+                "{spinner} rendering {percent:>3}% {wide_bar} {eta}",
             ) {
                 bar.set_style(style);
             }
