@@ -34,8 +34,11 @@ pub struct SiteGraph {
 #[derive(Debug, Clone)]
 pub struct DocLinks {
     pub url: String,
-    /// Index into the document's versions.
-    pub in_force: usize,
+    /// The version shown at the document's own URL (an index into its versions): the
+    /// version in force, or the latest when no version is in force yet.
+    pub current: usize,
+    /// Whether `current` is in force (approved or designated) rather than a draft.
+    pub has_in_force: bool,
     pub versions: Vec<BodyLinks>,
     /// Documents whose parent is this one.
     pub children: Vec<DocId>,
@@ -142,7 +145,11 @@ pub fn link(mut site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnosti
                         })
                         .collect();
                     DocLinks {
-                        in_force: in_force(doc),
+                        current: current_version(doc),
+                        has_in_force: doc
+                            .versions
+                            .iter()
+                            .any(|v| v.meta.status.is_in_force_kind()),
                         url,
                         versions,
                         children: Vec::new(),
@@ -229,9 +236,9 @@ pub fn link(mut site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnosti
     )
 }
 
-/// The index of the version in force: the highest approved or designated version, or the
-/// highest version when none is.
-pub fn in_force(doc: &Document) -> usize {
+/// The index of the version a document's own URL shows: the highest approved or
+/// designated version (the version in force), or the highest version when none is.
+pub fn current_version(doc: &Document) -> usize {
     doc.versions
         .iter()
         .rposition(|v| v.meta.status.is_in_force_kind())
@@ -408,7 +415,7 @@ impl Ctx<'_> {
             let Some((pdoc, plinks)) = self.doc(&p) else {
                 break;
             };
-            if let Some(v) = pdoc.versions.get(plinks.in_force) {
+            if let Some(v) = pdoc.versions.get(plinks.current) {
                 for t in &v.body.terms {
                     if !out.iter().any(|o| o.term == t.term) {
                         out.push(VisibleTerm {
@@ -478,7 +485,7 @@ impl Ctx<'_> {
                         let same = here_pos.is_some() && self.index.get(id).copied() == here_pos;
                         let (vi, page) = match (same, here) {
                             (true, Some((_, _, vi))) => (vi, String::new()),
-                            _ => (links.in_force, links.url.clone()),
+                            _ => (links.current, links.url.clone()),
                         };
                         let RefTarget::Clause(_, number) = &r.target else {
                             let href = if page.is_empty() { "#main-content".to_owned() } else { page };

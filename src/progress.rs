@@ -37,9 +37,9 @@ impl Progress {
                 Some(total as u64),
                 ProgressDrawTarget::stderr_with_hz(10),
             );
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} rendering {percent:>3}% {wide_bar} {eta}",
-            ) {
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} rendering {percent:>3}% {wide_bar} {eta}")
+            {
                 bar.set_style(style);
             }
             bar

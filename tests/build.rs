@@ -598,3 +598,83 @@ fn template_links_are_written_as_plain_urls() {
     let home = read(&site.path().join("public"), "index.html");
     assert!(home.contains("<link rel=\"stylesheet\" href=\"/static/attest.css\">"));
 }
+
+#[test]
+fn footnotes_follow_the_last_clause_under_their_own_heading() {
+    let site = fixture("minimal");
+    build_ok(site.path(), &[]);
+    let html = read(&site.path().join("public"), SVTAD);
+    let body = document_body(&html);
+    let footnotes = body
+        .find("<section class=\"footnotes\" aria-labelledby=\"footnotes\"><h2 id=\"footnotes\" class=\"footnotes__title\">Footnotes</h2>\n<div class=\"footnote-definition\" id=\"fn-report\">")
+        .expect("a footnotes section");
+    let last_clause = body.rfind("<div class=\"clause\"").unwrap();
+    assert!(last_clause < footnotes, "footnotes come after every clause");
+    // The clause that cites the footnote does not contain its text.
+    let clause_2_2 = &body[body.find("id=\"clause-2.2\"").unwrap()..footnotes];
+    assert!(!clause_2_2.contains("Reports go to the TAG."));
+}
+
+#[test]
+fn lettered_items_are_a_list_without_bullets() {
+    let site = fixture("minimal");
+    append(
+        site.path(),
+        "content/prog/tad/v1.0.md",
+        b"\n1.5 DCC shall:\n\n- (a) plan;\n- (b) test.\n\n1.6 Also:\n\n- plain item\n",
+    );
+    build_ok(site.path(), &[]);
+    let body = read(&site.path().join("public"), TAD);
+    assert!(
+        body.contains("<div class=\"clause-body\">\n<p>DCC shall:</p>\n<ul class=\"list-lettered\">\n<li>(a) plan;</li>\n<li>(b) test.</li>\n</ul>\n</div>"),
+        "{}",
+        document_body(&body)
+    );
+    assert!(body.contains("<p>Also:</p>\n<ul>\n<li>plain item</li>\n</ul>"));
+}
+
+#[test]
+fn a_document_with_only_drafts_says_so_on_every_version() {
+    let site = fixture("minimal");
+    let root = site.path();
+    // Turn the SVTAD's designated v1.0 into a second draft: nothing is in force.
+    edit(
+        root,
+        "content/prog/svtad/v1.0.md",
+        "status = \"designated\"",
+        "status = \"draft\"",
+    );
+    build_ok(root, &[]);
+    let public = root.join("public");
+    let latest = read(&public, SVTAD);
+    assert!(
+        latest.contains("This is a draft"),
+        "the latest draft has a banner"
+    );
+    assert!(latest.contains("No version of this document has been approved yet; version 1.0 is the latest and is not in force."));
+    assert!(latest.contains("1.0 (latest version; no version is in force yet)"));
+    assert!(!latest.contains("(in force)"));
+    let earlier = read(&public, SVTAD_V01);
+    assert!(earlier.contains("This is an earlier draft for consultation"));
+    assert!(earlier.contains("No version of this document has been approved yet, and version 1.0 replaces this one as the latest."));
+    assert!(earlier.contains("<a class=\"notification-banner__link\" href=\"/prog/svtad/v1.0/\">Read version 1.0, the latest version</a>"));
+}
+
+#[test]
+fn canonical_links_and_release_links() {
+    let site = fixture("minimal");
+    build_ok(site.path(), &["--base-url", "https://docs.example/sub/"]);
+    let public = site.path().join("public");
+    let tad = read(&public, TAD);
+    assert!(tad.contains("<link rel=\"canonical\" href=\"https://docs.example/sub/prog/tad/\">"));
+    assert!(read(&public, TAD_V10)
+        .contains("<link rel=\"canonical\" href=\"https://docs.example/sub/prog/tad/v1.0/\">"));
+    assert!(!read(&public, "404.html").contains("rel=\"canonical\""));
+    // The release row links to the release on the programme page, which has that anchor.
+    assert!(tad.contains("<a href=\"/sub/prog/#release-r1\">"), "{tad}");
+    assert!(read(&public, "prog/index.html").contains("id=\"release-r1\""));
+    // A bare-path base URL gives no canonical link: there is no host to name.
+    let site = fixture("minimal");
+    build_ok(site.path(), &[]);
+    assert!(!read(&site.path().join("public"), TAD).contains("rel=\"canonical\""));
+}

@@ -20,6 +20,7 @@ pub const RESERVED_ANCHORS: &[&str] = &[
     "contents",
     "versions",
     "documents-below",
+    "footnotes",
     "top",
 ];
 

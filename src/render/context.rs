@@ -36,6 +36,8 @@ pub struct PageInfo {
     pub description: Option<String>,
     /// The id of the programme the page belongs to, to mark it in the navigation.
     pub programme_id: Option<String>,
+    /// The page's absolute URL, when the site's `base_url` is absolute.
+    pub canonical_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -56,12 +58,16 @@ pub struct DocSummary {
     pub depth: usize,
     /// The document above this one, when it has one.
     pub parent: Option<DocRef>,
-    pub in_force: VersionBrief,
+    pub current: VersionBrief,
 }
 
 #[derive(Debug, Serialize)]
 pub struct VersionBrief {
     pub version: String,
+    /// False when the document has no approved or designated version yet and this is
+    /// its latest draft.
+    pub is_in_force: bool,
+    pub published_iso: String,
     pub status: &'static str,
     pub status_label: &'static str,
     pub status_tag: &'static str,
@@ -100,8 +106,8 @@ pub struct ProgrammePage {
 pub struct ProgrammeDetail {
     #[serde(flatten)]
     pub summary: ProgrammeSummary,
-    pub phases: Vec<crate::model::PhaseConfig>,
-    pub releases: Vec<crate::model::ReleaseConfig>,
+    pub phases: Vec<StageInfo>,
+    pub releases: Vec<StageInfo>,
 }
 
 /// A document version's page (also the document's own page, for the version in force).
@@ -110,7 +116,10 @@ pub struct DocumentPage {
     pub document: DocumentInfo,
     pub version: VersionInfo,
     pub is_document_page: bool,
-    pub in_force: VersionLink,
+    /// The version shown at the document's own URL: the version in force, or the latest
+    /// version when `has_version_in_force` is false.
+    pub current: VersionLink,
+    pub has_version_in_force: bool,
     pub banner: Option<Banner>,
     pub contents: Vec<ContentsItem>,
     pub body: String,
@@ -132,11 +141,22 @@ pub struct DocumentInfo {
     pub children: Vec<DocSummary>,
 }
 
-/// A release named by a document: its id and, when the programme declares it, its name.
+/// A release named by a document: its id and, when the programme declares it, its name
+/// and where the programme page describes it.
 #[derive(Debug, Serialize)]
 pub struct ReleaseRef {
     pub id: String,
     pub name: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A phase or release of a programme, with an anchor on the programme page.
+#[derive(Debug, Serialize)]
+pub struct StageInfo {
+    pub id: String,
+    pub name: String,
+    pub summary: Option<String>,
+    pub anchor: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -161,6 +181,9 @@ pub struct VersionInfo {
     pub change_mechanism_label: &'static str,
     pub change_summary: String,
     pub url: String,
+    /// This is the version shown at the document's own URL.
+    pub is_current: bool,
+    /// This is the version in force (current, and approved or designated).
     pub is_in_force: bool,
 }
 
@@ -190,6 +213,7 @@ pub struct ContentsItem {
 #[derive(Debug, Serialize)]
 pub struct VersionRow {
     pub version: String,
+    pub status: &'static str,
     pub status_label: &'static str,
     pub status_tag: &'static str,
     pub published: String,
@@ -197,6 +221,7 @@ pub struct VersionRow {
     pub change_mechanism_label: &'static str,
     pub change_summary: String,
     pub url: String,
+    pub is_current: bool,
     pub is_in_force: bool,
     pub is_this: bool,
 }
@@ -206,20 +231,21 @@ pub struct TextPage {
     pub body: String,
 }
 
-/// How a version stands relative to the one in force.
+/// Where a version stands relative to the document's current version (the one in
+/// force, or the latest when none is).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
-    InForce,
-    Superseded,
-    Pending,
+    Current,
+    Earlier,
+    Later,
 }
 
-pub fn standing(vi: usize, in_force: usize) -> Standing {
+pub fn standing(vi: usize, current: usize) -> Standing {
     use std::cmp::Ordering::*;
-    match vi.cmp(&in_force) {
-        Equal => Standing::InForce,
-        Less => Standing::Superseded,
-        Greater => Standing::Pending,
+    match vi.cmp(&current) {
+        Equal => Standing::Current,
+        Less => Standing::Earlier,
+        Greater => Standing::Later,
     }
 }
 
@@ -229,7 +255,7 @@ pub fn status_display(
     standing: Standing,
 ) -> (&'static str, &'static str, &'static str) {
     let status = v.meta.status;
-    if standing == Standing::Superseded && status.is_in_force_kind() {
+    if standing == Standing::Earlier && status.is_in_force_kind() {
         return ("superseded", "Superseded", "grey");
     }
     let tag = match status {
@@ -254,10 +280,12 @@ fn status_code(s: VersionStatus) -> &'static str {
 }
 
 pub fn brief(doc: &Document, links: &DocLinks) -> VersionBrief {
-    let v = &doc.versions[links.in_force];
-    let (status, status_label, status_tag) = status_display(v, Standing::InForce);
+    let v = &doc.versions[links.current];
+    let (status, status_label, status_tag) = status_display(v, Standing::Current);
     VersionBrief {
         version: v.meta.version.to_string(),
+        is_in_force: links.has_in_force,
+        published_iso: v.meta.published.iso(),
         status,
         status_label,
         status_tag,
@@ -318,7 +346,7 @@ pub fn summary(graph: &SiteGraph, pi: usize, di: usize, depth: usize) -> DocSumm
         summary: doc.config.summary.clone(),
         depth,
         parent: doc_ref(graph, doc.config.parent.as_ref()),
-        in_force: brief(doc, links),
+        current: brief(doc, links),
     }
 }
 
@@ -331,4 +359,23 @@ pub fn doc_ref(graph: &SiteGraph, id: Option<&crate::model::DocId>) -> Option<Do
         title: graph.site.programmes[pi].documents[di].config.title.clone(),
         url: graph.documents[pi][di].url.clone(),
     })
+}
+
+impl PageInfo {
+    pub fn new(
+        graph: &SiteGraph,
+        title: String,
+        url: &str,
+        description: Option<String>,
+        programme_id: Option<String>,
+    ) -> PageInfo {
+        let origin = crate::link::origin(&graph.base_url);
+        PageInfo {
+            title,
+            url: url.to_owned(),
+            description,
+            programme_id,
+            canonical_url: (!origin.is_empty()).then(|| format!("{origin}{url}")),
+        }
+    }
 }

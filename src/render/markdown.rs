@@ -37,6 +37,9 @@ pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
         code: None,
         has_raw_html: false,
         footnotes: Vec::new(),
+        footnote_defs: Vec::new(),
+        main_out: None,
+        lists: Vec::new(),
         // The body's top heading level becomes <h2>, under the page's <h1>.
         heading_shift: 2 - i32::from(body.headings.iter().map(|h| h.level).min().unwrap_or(1)),
         tables: 0,
@@ -61,6 +64,13 @@ pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
     }
     if w.clause_open {
         w.html("</div></div>".to_owned());
+    }
+    if !w.footnote_defs.is_empty() {
+        // Footnotes gather at the end, so none reads as part of the clause it sits in.
+        w.html("<section class=\"footnotes\" aria-labelledby=\"footnotes\"><h2 id=\"footnotes\" class=\"footnotes__title\">Footnotes</h2>\n".to_owned());
+        let defs = std::mem::take(&mut w.footnote_defs);
+        w.out.extend(defs);
+        w.html("</section>\n".to_owned());
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, w.out.into_iter());
@@ -121,6 +131,20 @@ impl<'a> TermLinker<'a> {
     }
 }
 
+/// Whether a bullet list's source starts `- (a) `, as SEC-style lettered items do; such
+/// a list shows its letters, not bullets.
+fn is_lettered_list(source: &str) -> bool {
+    let item = source.trim_start_matches(['-', '*', '+']).trim_start();
+    let Some(rest) = item.strip_prefix('(') else {
+        return false;
+    };
+    let label_len = rest.find(')').unwrap_or(0);
+    label_len > 0
+        && label_len <= 5
+        && rest[..label_len].chars().all(|c| c.is_ascii_lowercase())
+        && rest[label_len + 1..].starts_with(' ')
+}
+
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
@@ -158,6 +182,12 @@ struct Writer<'a, 'b> {
     has_raw_html: bool,
     /// Footnote labels in order of first appearance; a footnote's number is its index + 1.
     footnotes: Vec<String>,
+    /// Rendered footnote definitions, written after the last clause.
+    footnote_defs: Vec<Event<'static>>,
+    /// The main output, set aside while a footnote definition is written.
+    main_out: Option<Vec<Event<'static>>>,
+    /// For each open bullet list, whether it is lettered (`- (a) ...`) and so ours to close.
+    lists: Vec<bool>,
     /// Added to a Markdown heading level to give the HTML level.
     heading_shift: i32,
     /// Tables so far, and the clause being written, to label tables for screen readers.
@@ -172,6 +202,10 @@ impl Writer<'_, '_> {
 
     /// A block at the top level may start a clause.
     fn top_level(&mut self, tag: &Tag, start: usize) {
+        if let Tag::FootnoteDefinition(_) = tag {
+            // Moved to the end of the body; the clause around it goes on.
+            return;
+        }
         let starts_clause = self
             .body
             .clauses
@@ -272,7 +306,17 @@ impl Writer<'_, '_> {
                 ));
                 self.push_start(tag);
             }
+            Tag::List(None) => {
+                let lettered = is_lettered_list(&self.body.markdown()[start..]);
+                self.lists.push(lettered);
+                if lettered {
+                    self.html("<ul class=\"list-lettered\">\n".to_owned());
+                } else {
+                    self.push_start(Tag::List(None));
+                }
+            }
             Tag::FootnoteDefinition(label) => {
+                self.main_out = Some(std::mem::take(&mut self.out));
                 // Prefixed ids, so a footnote cannot take a heading's anchor.
                 let (n, id) = self.footnote(&label);
                 self.html(format!(
@@ -378,7 +422,20 @@ impl Writer<'_, '_> {
                     self.html(html);
                 }
             }
-            TagEnd::FootnoteDefinition => self.html("</div>\n".to_owned()),
+            TagEnd::FootnoteDefinition => {
+                self.html("</div>\n".to_owned());
+                if let Some(main) = self.main_out.take() {
+                    let def = std::mem::replace(&mut self.out, main);
+                    self.footnote_defs.extend(def);
+                }
+            }
+            TagEnd::List(false) => {
+                if self.lists.pop() == Some(true) {
+                    self.html("</ul>\n".to_owned());
+                } else {
+                    self.out.push(Event::End(TagEnd::List(false)));
+                }
+            }
             TagEnd::Table => {
                 self.out.push(Event::End(tag));
                 self.html("</div>".to_owned());

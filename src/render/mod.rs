@@ -232,21 +232,25 @@ fn render_job(
                     })
                     .collect(),
             };
-            let info = PageInfo {
-                title: graph.site.config.title.clone(),
-                url: b.clone(),
-                description: graph.site.config.description.clone(),
-                programme_id: None,
-            };
+            let info = PageInfo::new(
+                graph,
+                graph.site.config.title.clone(),
+                b,
+                graph.site.config.description.clone(),
+                None,
+            );
             page_file(tera, base, "home.html", &info, &[], &page, "index.html")
         }
         Job::NotFound => {
-            let info = PageInfo {
-                title: "Page not found".into(),
-                url: format!("{b}404.html"),
-                description: None,
-                programme_id: None,
-            };
+            let mut info = PageInfo::new(
+                graph,
+                "Page not found".into(),
+                &format!("{b}404.html"),
+                None,
+                None,
+            );
+            // The 404 page is served at any address that has no page.
+            info.canonical_url = None;
             let mut f = page_file(
                 tera,
                 base,
@@ -264,17 +268,34 @@ fn render_job(
         Job::Programme(pi) => {
             let prog = &graph.site.programmes[pi];
             let summary = programme_summary(graph, pi);
-            let info = PageInfo {
-                title: prog.config.name.clone(),
-                url: summary.url.clone(),
-                description: prog.config.summary.clone(),
-                programme_id: Some(prog.config.id.clone()),
+            let info = PageInfo::new(
+                graph,
+                prog.config.name.clone(),
+                &summary.url,
+                prog.config.summary.clone(),
+                Some(prog.config.id.clone()),
+            );
+            let stage = |prefix: &str, id: &str, name: &str, summary: &Option<String>| StageInfo {
+                id: id.to_owned(),
+                name: name.to_owned(),
+                summary: summary.clone(),
+                anchor: stage_anchor(prefix, id),
             };
             let page = ProgrammePage {
                 programme: ProgrammeDetail {
                     summary,
-                    phases: prog.config.phases.clone(),
-                    releases: prog.config.releases.clone(),
+                    phases: prog
+                        .config
+                        .phases
+                        .iter()
+                        .map(|p| stage("phase", &p.id, &p.name, &p.summary))
+                        .collect(),
+                    releases: prog
+                        .config
+                        .releases
+                        .iter()
+                        .map(|r| stage("release", &r.id, &r.name, &r.summary))
+                        .collect(),
                 },
             };
             let crumbs = [home_crumb(b)];
@@ -300,15 +321,18 @@ fn render_job(
                     url: format!("{b}{}/", prog.slug),
                 },
             ];
-            let info = |title: String, url: &str| PageInfo {
-                title,
-                url: url.to_owned(),
-                description: doc.config.summary.clone(),
-                programme_id: Some(prog.config.id.clone()),
+            let info = |title: String, url: &str| {
+                PageInfo::new(
+                    graph,
+                    title,
+                    url,
+                    doc.config.summary.clone(),
+                    Some(prog.config.id.clone()),
+                )
             };
             let path =
                 |url: &str| format!("{}index.html", url.strip_prefix(b.as_str()).unwrap_or(url));
-            if vi == links.in_force {
+            if vi == links.current {
                 page.is_document_page = true;
                 let doc_info = info(doc.config.title.clone(), &links.url);
                 sink(page_file(
@@ -342,12 +366,13 @@ fn render_job(
             let p = &graph.site.pages[i];
             let links = &graph.pages[i];
             let body = markdown::to_html(&p.body, links, md);
-            let info = PageInfo {
-                title: p.meta.title.clone(),
-                url: links.url.clone(),
-                description: p.meta.summary.clone(),
-                programme_id: None,
-            };
+            let info = PageInfo::new(
+                graph,
+                p.meta.title.clone(),
+                &links.url,
+                p.meta.summary.clone(),
+                None,
+            );
             let crumbs = [home_crumb(b)];
             page_file(
                 tera,
@@ -361,6 +386,11 @@ fn render_job(
         }
     };
     sink(file?)
+}
+
+/// The anchor of a phase or release on its programme's page: `release-r1`.
+fn stage_anchor(prefix: &str, id: &str) -> String {
+    format!("{prefix}-{}", crate::model::slug(id))
 }
 
 fn home_crumb(base: &str) -> Crumb {
@@ -392,24 +422,30 @@ fn document_page(
     let doc = &graph.site.programmes[pi].documents[di];
     let links = &graph.documents[pi][di];
     let v = &doc.versions[vi];
-    let here = standing(vi, links.in_force);
+    let here = standing(vi, links.current);
     let (status, status_label, status_tag) = status_display(v, here);
-    let in_force_v = &doc.versions[links.in_force];
-    let in_force = VersionLink {
-        version: in_force_v.meta.version.to_string(),
-        url: links.versions[links.in_force].url.clone(),
+    let current_v = &doc.versions[links.current];
+    let current = VersionLink {
+        version: current_v.meta.version.to_string(),
+        url: links.versions[links.current].url.clone(),
     };
-    let banner = banner(v, here, in_force_v, &in_force);
+    let banner = banner(v, here, current_v, &current, links.has_in_force);
     let parent = doc_ref(graph, doc.config.parent.as_ref());
     let prog = &graph.site.programmes[pi];
-    let release = doc.config.release.as_ref().map(|id| ReleaseRef {
-        id: id.clone(),
-        name: prog
-            .config
-            .releases
-            .iter()
-            .find(|r| &r.id == id)
-            .map(|r| r.name.clone()),
+    let release = doc.config.release.as_ref().map(|id| {
+        let declared = prog.config.releases.iter().find(|r| &r.id == id);
+        ReleaseRef {
+            id: id.clone(),
+            name: declared.map(|r| r.name.clone()),
+            url: declared.map(|r| {
+                format!(
+                    "{}{}/#{}",
+                    graph.base,
+                    prog.slug,
+                    stage_anchor("release", &r.id)
+                )
+            }),
+        }
     });
     let children = links
         .children
@@ -446,10 +482,12 @@ fn document_page(
             change_mechanism_label: v.meta.change_mechanism.label(),
             change_summary: v.meta.change_summary.clone(),
             url: body_links.url.clone(),
-            is_in_force: here == Standing::InForce,
+            is_current: here == Standing::Current,
+            is_in_force: here == Standing::Current && links.has_in_force,
         },
         is_document_page: false,
-        in_force,
+        current,
+        has_version_in_force: links.has_in_force,
         banner,
         contents: v
             .body
@@ -470,10 +508,11 @@ fn document_page(
             .enumerate()
             .rev()
             .map(|(i, ver)| {
-                let (_, status_label, status_tag) =
-                    status_display(ver, standing(i, links.in_force));
+                let (status, status_label, status_tag) =
+                    status_display(ver, standing(i, links.current));
                 VersionRow {
                     version: ver.meta.version.to_string(),
+                    status,
                     status_label,
                     status_tag,
                     published: ver.meta.published.long(),
@@ -481,7 +520,8 @@ fn document_page(
                     change_mechanism_label: ver.meta.change_mechanism.label(),
                     change_summary: ver.meta.change_summary.clone(),
                     url: links.versions[i].url.clone(),
-                    is_in_force: i == links.in_force,
+                    is_current: i == links.current,
+                    is_in_force: i == links.current && links.has_in_force,
                     is_this: i == vi,
                 }
             })
@@ -492,49 +532,66 @@ fn document_page(
 fn banner(
     v: &crate::model::DocVersion,
     here: Standing,
-    in_force_v: &crate::model::DocVersion,
-    in_force: &VersionLink,
+    current_v: &crate::model::DocVersion,
+    current: &VersionLink,
+    has_in_force: bool,
 ) -> Option<Banner> {
     use crate::model::VersionStatus as S;
-    let link = |text: String| (Some(in_force.url.clone()), Some(text));
-    let (kind, title, text, (link_url, link_text)) = match (v.meta.status, here) {
+    let which = if has_in_force {
+        "the version in force"
+    } else {
+        "the latest version"
+    };
+    let link = match here {
+        Standing::Current => (None, None),
+        _ => (
+            Some(current.url.clone()),
+            Some(format!("Read version {}, {which}", current.version)),
+        ),
+    };
+    let (kind, title, text) = match (v.meta.status, here) {
         (S::Withdrawn, _) => (
             "withdrawn",
             "This version has been withdrawn".to_owned(),
             format!("Version {} was withdrawn and is not in force.", v.meta.version),
-            link(format!("Read version {}, the version in force", in_force.version)),
         ),
-        (s, Standing::Superseded) if s.is_in_force_kind() => (
+        (s, Standing::Current) if s.is_in_force_kind() => return None,
+        (s, Standing::Earlier) if s.is_in_force_kind() => (
             "superseded",
             "This version has been superseded".to_owned(),
             format!(
                 "Version {} was replaced by version {}.",
-                v.meta.version, in_force.version
+                v.meta.version, current.version
             ),
-            link(format!("Read version {}, the version in force", in_force.version)),
         ),
-        (s, Standing::InForce) if s.is_in_force_kind() => return None,
-        (s, Standing::InForce) => (
+        (s, Standing::Current) => (
             "draft",
             format!("This is a {}", s.label().to_lowercase()),
             format!(
                 "No version of this document has been approved yet; version {} is the latest and is not in force.",
                 v.meta.version
             ),
-            (None, None),
         ),
-        (s, _) => (
+        (s, _) if has_in_force => (
             "draft",
             format!("This is a {}, not the version in force", s.label().to_lowercase()),
             format!(
                 "Version {} is proposed and has no effect; version {} ({}) is in force.",
                 v.meta.version,
-                in_force.version,
-                in_force_v.meta.status.label().to_lowercase()
+                current.version,
+                current_v.meta.status.label().to_lowercase()
             ),
-            link(format!("Read version {}, the version in force", in_force.version)),
+        ),
+        (s, _) => (
+            "draft",
+            format!("This is an earlier {}", s.label().to_lowercase()),
+            format!(
+                "No version of this document has been approved yet, and version {} replaces this one as the latest.",
+                current.version
+            ),
         ),
     };
+    let (link_url, link_text) = link;
     Some(Banner {
         kind,
         title,
