@@ -32,6 +32,7 @@ fn main() {
         root: dir.path().to_path_buf(),
         output: Some(dir.path().join("public")),
         base_url: None,
+        date: None,
     };
     let t = Instant::now();
     let report = attest::build(&opts, &|_, _| {});

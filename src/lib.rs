@@ -41,6 +41,9 @@ pub struct Options {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` in `site.toml`.
     pub base_url: Option<String>,
+    /// The date the site is built for: which versions are in force, which prospective.
+    /// Today when not given.
+    pub date: Option<chrono::NaiveDate>,
 }
 
 impl Options {
@@ -49,6 +52,7 @@ impl Options {
             root: root.into(),
             output: None,
             base_url: None,
+            date: None,
         }
     }
 
@@ -101,7 +105,11 @@ fn front_half(opts: &Options) -> Linked {
 
     let t = Instant::now();
     let graph = site.map(|site| {
-        let (graph, d) = link::link(site, opts.base_url.as_deref());
+        let today = model::Date(
+            opts.date
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        );
+        let (graph, d) = link::link(site, opts.base_url.as_deref(), today);
         diags.extend(d);
         graph
     });

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::diagnostics::{closest, did_you_mean, Diagnostic};
-use crate::model::{term_anchor, Body, DocId, Document, RefTarget, Site};
+use crate::model::{term_anchor, Body, Date, DocId, Document, RefTarget, Site};
 
 /// The site with every URL and reference resolved.
 #[derive(Debug)]
@@ -97,7 +97,7 @@ pub struct VisibleTerm {
 }
 
 /// Links the parsed site. `base_url` overrides the one in `site.toml`.
-pub fn link(mut site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnostic>) {
+pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let base_url = base_url.unwrap_or(&site.config.base_url).to_owned();
     let base = base_path(&base_url);
@@ -145,11 +145,8 @@ pub fn link(mut site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnosti
                         })
                         .collect();
                     DocLinks {
-                        current: current_version(doc),
-                        has_in_force: doc
-                            .versions
-                            .iter()
-                            .any(|v| v.meta.status.is_in_force_kind()),
+                        current: current_version(doc, today),
+                        has_in_force: in_force_on(doc, today).is_some(),
                         url,
                         versions,
                         children: Vec::new(),
@@ -236,12 +233,24 @@ pub fn link(mut site: Site, base_url: Option<&str>) -> (SiteGraph, Vec<Diagnosti
     )
 }
 
-/// The index of the version a document's own URL shows: the highest approved or
-/// designated version (the version in force), or the highest version when none is.
-pub fn current_version(doc: &Document) -> usize {
+/// The index of the version in force on `date`: the highest approved or designated
+/// version whose effective date has come.
+pub fn in_force_on(doc: &Document, date: Date) -> Option<usize> {
     doc.versions
         .iter()
-        .rposition(|v| v.meta.status.is_in_force_kind())
+        .rposition(|v| v.meta.status.is_in_force_kind() && v.meta.effective() <= date)
+}
+
+/// Whether a version is approved or designated but takes effect after `date`.
+pub fn is_prospective(v: &crate::model::DocVersion, date: Date) -> bool {
+    v.meta.status.is_in_force_kind() && v.meta.effective() > date
+}
+
+/// The index of the version a document's own URL shows on `date`: the version in force,
+/// or, when none is, the latest version that is not prospective.
+pub fn current_version(doc: &Document, date: Date) -> usize {
+    in_force_on(doc, date)
+        .or_else(|| doc.versions.iter().rposition(|v| !is_prospective(v, date)))
         .unwrap_or(doc.versions.len().saturating_sub(1))
 }
 

@@ -42,6 +42,9 @@ enum Command {
         /// The site's base URL, overriding site.toml (e.g. /attest/ or https://host/path/).
         #[arg(long)]
         base_url: Option<String>,
+        /// Build as of this date (YYYY-MM-DD): decides which versions are in force.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
     },
     /// Report every problem in the sources; exit 1 on errors.
     Check {
@@ -50,6 +53,9 @@ enum Command {
         /// The site's base URL, overriding site.toml.
         #[arg(long)]
         base_url: Option<String>,
+        /// Check as of this date (YYYY-MM-DD): decides which versions are in force.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
     },
     /// Make a minimal programme in DIR that builds as it is.
     Init { dir: PathBuf },
@@ -64,11 +70,16 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { output, base_url } => {
+        Command::Build {
+            output,
+            base_url,
+            date,
+        } => {
             let opts = Options {
                 root: cli.root.clone(),
                 output,
                 base_url,
+                date,
             };
             let progress = Progress::for_terminal(cli.quiet);
             let report = attest::build(&opts, &|done, total| progress.update(done, total));
@@ -96,11 +107,16 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Check { format, base_url } => {
+        Command::Check {
+            format,
+            base_url,
+            date,
+        } => {
             let opts = Options {
                 root: cli.root.clone(),
                 output: None,
                 base_url,
+                date,
             };
             let report = attest::check(&opts);
             match format {

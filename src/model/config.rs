@@ -4,6 +4,7 @@
 //! Every struct denies unknown keys, so a misspelt key is an error rather than silently
 //! ignored; `parse` turns serde's complaint into a diagnostic with a suggestion.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -154,6 +155,19 @@ pub struct VersionMeta {
     pub consultation_closes: Option<Date>,
     pub change_mechanism: ChangeMechanism,
     pub change_summary: String,
+    /// The version this one replaces; the one before it by number when not given.
+    #[serde(default)]
+    pub supersedes: Option<Version>,
+    /// Clauses this version renumbers: old number to new number.
+    #[serde(default)]
+    pub renumbered: BTreeMap<String, String>,
+}
+
+impl VersionMeta {
+    /// The date from which the version has effect: `effective_from`, else `published`.
+    pub fn effective(&self) -> Date {
+        self.effective_from.unwrap_or(self.published)
+    }
 }
 
 /// Where a version stands in its approval.

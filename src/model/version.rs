@@ -6,8 +6,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A document version number such as `1.0` or `1.2.3`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A document version number such as `1.0` or `1.2.3`. Versions compare by number:
+/// `1 == 1.0`, so two files cannot both claim one version by writing it differently.
+#[derive(Debug, Clone)]
 pub struct Version {
     parts: Vec<u32>,
     text: String,
@@ -38,9 +39,21 @@ impl FromStr for Version {
     }
 }
 
+impl Version {
+    /// The numbers without trailing zeros: `1.0` and `1` are both `[1]`.
+    fn significant(&self) -> &[u32] {
+        let end = self
+            .parts
+            .iter()
+            .rposition(|&p| p != 0)
+            .map_or(0, |i| i + 1);
+        &self.parts[..end]
+    }
+}
+
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        // Compare as if padded with zeros, so `1 == 1.0` in order; text breaks the tie.
+        // Compare as if padded with zeros.
         let n = self.parts.len().max(other.parts.len());
         for i in 0..n {
             let a = self.parts.get(i).copied().unwrap_or(0);
@@ -50,7 +63,21 @@ impl Ord for Version {
                 o => return o,
             }
         }
-        self.text.cmp(&other.text)
+        Ordering::Equal
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Version {}
+
+impl std::hash::Hash for Version {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.significant().hash(state);
     }
 }
 
@@ -92,6 +119,16 @@ mod tests {
         v.sort();
         let s: Vec<&str> = v.iter().map(Version::as_str).collect();
         assert_eq!(s, ["0.1", "0.9", "0.10", "1.0", "2"]);
+    }
+
+    #[test]
+    fn equal_by_number() {
+        let v = |s: &str| s.parse::<Version>().unwrap();
+        assert_eq!(v("1"), v("1.0"));
+        assert_eq!(v("1.0.0"), v("1"));
+        assert_ne!(v("1.0"), v("1.0.1"));
+        let set: std::collections::HashSet<Version> = [v("1"), v("1.0")].into_iter().collect();
+        assert_eq!(set.len(), 1);
     }
 
     #[test]

@@ -258,6 +258,10 @@ pub fn status_display(
     if standing == Standing::Earlier && status.is_in_force_kind() {
         return ("superseded", "Superseded", "grey");
     }
+    if standing == Standing::Later && status.is_in_force_kind() {
+        // Approved or designated, with an effective date still to come.
+        return ("prospective", "Prospective", "purple");
+    }
     let tag = match status {
         VersionStatus::Draft => "grey",
         VersionStatus::DraftForConsultation => "yellow",

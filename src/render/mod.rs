@@ -556,6 +556,18 @@ fn banner(
             format!("Version {} was withdrawn and is not in force.", v.meta.version),
         ),
         (s, Standing::Current) if s.is_in_force_kind() => return None,
+        (s, Standing::Later) if s.is_in_force_kind() => (
+            "prospective",
+            "This version is not in force yet".to_owned(),
+            format!(
+                "Version {} was {} on {} and comes into force on {}; until then version {} applies.",
+                v.meta.version,
+                s.label().to_lowercase(),
+                v.meta.published.long(),
+                v.meta.effective().long(),
+                current.version
+            ),
+        ),
         (s, Standing::Earlier) if s.is_in_force_kind() => (
             "superseded",
             "This version has been superseded".to_owned(),
