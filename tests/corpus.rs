@@ -24,13 +24,13 @@ fn the_same_seed_writes_the_same_corpus() {
 #[test]
 fn a_generated_corpus_builds_with_every_link_resolving() {
     let dir = tempdir();
-    // 300 version pages in 30 documents, each with references across documents.
-    assert_eq!(generate(dir.path(), 300, 1), 300);
+    // 150 version pages in 15 documents, each with references across documents.
+    assert_eq!(generate(dir.path(), 150, 1), 150);
     let (diags, code) = check_json(dir.path());
     assert_eq!((diags.to_string(), code), ("[]".to_owned(), 0));
     let out = build_ok(dir.path(), &[]);
     assert!(
-        text(&out.stdout).starts_with("published 334 pages"),
+        text(&out.stdout).starts_with("published 469 pages"),
         "{}",
         text(&out.stdout)
     );

@@ -124,6 +124,14 @@ pub struct DocumentPage {
     pub contents: Vec<ContentsItem>,
     pub body: String,
     pub versions: Vec<VersionRow>,
+    /// Links to the document's history pages, feed and exports.
+    pub history: super::history::DocHeader,
+    /// Versions after the current one, and the clauses each would change.
+    pub pending: Vec<super::history::Pending>,
+    /// The redline from the version before this one.
+    pub changes_url: Option<String>,
+    /// The redline between this version and the current one.
+    pub compare_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -7,6 +7,7 @@
 
 pub mod context;
 mod highlight;
+pub mod history;
 mod markdown;
 mod sanitize;
 
@@ -42,6 +43,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "document.html",
     "page.html",
     "404.html",
+    "history.html",
+    "redline.html",
+    "clauses.html",
 ];
 
 /// Compiles the theme's templates, with autoescaping on for HTML.
@@ -113,6 +117,30 @@ enum Job {
         di: usize,
         vi: usize,
     },
+    /// A document's "see all updates" page.
+    History {
+        pi: usize,
+        di: usize,
+    },
+    /// A document's clause-by-clause history.
+    Clauses {
+        pi: usize,
+        di: usize,
+    },
+    /// A redline: from a version's predecessor to it, or between it and the current one.
+    Redline {
+        pi: usize,
+        di: usize,
+        vi: usize,
+        compare: bool,
+    },
+    /// A document's feed and JSON exports.
+    DocFiles {
+        pi: usize,
+        di: usize,
+    },
+    /// The feed of every version of every document.
+    SiteFeed,
     Page(usize),
     NotFound,
 }
@@ -137,9 +165,34 @@ pub fn render(
         jobs.push(Job::Programme(pi));
         for (di, doc) in prog.documents.iter().enumerate() {
             jobs.extend((0..doc.versions.len()).map(|vi| Job::Document { pi, di, vi }));
+            jobs.extend([
+                Job::History { pi, di },
+                Job::Clauses { pi, di },
+                Job::DocFiles { pi, di },
+            ]);
+            let h = &graph.documents[pi][di].history;
+            for vi in 0..doc.versions.len() {
+                if h.changes[vi].is_some() {
+                    jobs.push(Job::Redline {
+                        pi,
+                        di,
+                        vi,
+                        compare: false,
+                    });
+                }
+                if h.to_current[vi].is_some() {
+                    jobs.push(Job::Redline {
+                        pi,
+                        di,
+                        vi,
+                        compare: true,
+                    });
+                }
+            }
         }
     }
     jobs.extend((0..graph.site.pages.len()).map(Job::Page));
+    jobs.push(Job::SiteFeed);
 
     let highlighter = Highlighter::new();
     let sanitizer = Sanitizer::default();
@@ -151,8 +204,11 @@ pub fn render(
     let done = AtomicUsize::new(0);
     let pages = AtomicUsize::new(0);
     let counted_sink = |file: OutputFile| {
+        let is_page = file.path.ends_with(".html");
         sink(file)?;
-        pages.fetch_add(1, Ordering::Relaxed);
+        if is_page {
+            pages.fetch_add(1, Ordering::Relaxed);
+        }
         Ok(())
     };
     let diags: Vec<Diagnostic> = jobs
@@ -362,6 +418,135 @@ fn render_job(
                 &path(url),
             )
         }
+        Job::History { pi, di } => {
+            let (doc, links, crumbs, prog_id) = doc_parts(graph, pi, di);
+            let page = history::history_page(graph, pi, di);
+            let url = history::HistoryUrls::of(links).history;
+            let info = PageInfo::new(
+                graph,
+                format!("{}: all updates", doc.config.id),
+                &url,
+                None,
+                prog_id,
+            );
+            page_file(
+                tera,
+                base,
+                "history.html",
+                &info,
+                &crumbs,
+                &page,
+                &out_path(b, &url),
+            )
+        }
+        Job::Clauses { pi, di } => {
+            let (doc, links, crumbs, prog_id) = doc_parts(graph, pi, di);
+            let page = history::clauses_page(doc, links);
+            let url = history::HistoryUrls::of(links).clauses;
+            let info = PageInfo::new(
+                graph,
+                format!("{}: changes clause by clause", doc.config.id),
+                &url,
+                None,
+                prog_id,
+            );
+            page_file(
+                tera,
+                base,
+                "clauses.html",
+                &info,
+                &crumbs,
+                &page,
+                &out_path(b, &url),
+            )
+        }
+        Job::Redline {
+            pi,
+            di,
+            vi,
+            compare,
+        } => {
+            let (doc, links, crumbs, prog_id) = doc_parts(graph, pi, di);
+            let h = &links.history;
+            let (diff, kind, url) = if compare {
+                (
+                    h.to_current[vi].as_ref(),
+                    "compare",
+                    history::compare_url(links, vi),
+                )
+            } else {
+                (
+                    h.changes[vi].as_ref(),
+                    "changes",
+                    history::changes_url(links, vi),
+                )
+            };
+            let Some(diff) = diff else {
+                return Ok(());
+            };
+            let page = history::redline_page(doc, links, diff, kind);
+            let title = format!(
+                "{}: changes from version {} to version {}",
+                doc.config.id, page.from.version, page.to.version
+            );
+            let info = PageInfo::new(graph, title, &url, None, prog_id);
+            page_file(
+                tera,
+                base,
+                "redline.html",
+                &info,
+                &crumbs,
+                &page,
+                &out_path(b, &url),
+            )
+        }
+        Job::DocFiles { pi, di } => {
+            let (doc, links, _, _) = doc_parts(graph, pi, di);
+            let urls = history::HistoryUrls::of(links);
+            let origin = crate::link::origin(&graph.base_url);
+            let entries = (0..doc.versions.len())
+                .map(|vi| history::FeedEntry { doc, links, vi })
+                .collect();
+            let feed = history::atom(
+                &format!("{}: {}", doc.config.id, doc.config.title),
+                &urls.feed,
+                origin,
+                entries,
+            );
+            sink(data_file(b, &urls.feed, feed))?;
+            sink(data_file(
+                b,
+                &urls.versions_json,
+                history::versions_json(doc, links),
+            ))?;
+            Ok(data_file(
+                b,
+                &urls.changes_json,
+                history::changes_json(doc, links),
+            ))
+        }
+        Job::SiteFeed => {
+            let mut entries = Vec::new();
+            for (pi, prog) in graph.site.programmes.iter().enumerate() {
+                for (di, doc) in prog.documents.iter().enumerate() {
+                    let links = &graph.documents[pi][di];
+                    entries.extend((0..doc.versions.len()).map(|vi| history::FeedEntry {
+                        doc,
+                        links,
+                        vi,
+                    }));
+                }
+            }
+            let url = format!("{b}feed.xml");
+            let origin = crate::link::origin(&graph.base_url);
+            let feed = history::atom(
+                &format!("{}: all updates", graph.site.config.title),
+                &url,
+                origin,
+                entries,
+            );
+            Ok(data_file(b, &url, feed))
+        }
         Job::Page(i) => {
             let p = &graph.site.pages[i];
             let links = &graph.pages[i];
@@ -391,6 +576,48 @@ fn render_job(
 /// The anchor of a phase or release on its programme's page: `release-r1`.
 fn stage_anchor(prefix: &str, id: &str) -> String {
     format!("{prefix}-{}", crate::model::slug(id))
+}
+
+/// A document, its links, the breadcrumbs of a page below it, and its programme's id.
+fn doc_parts(
+    graph: &SiteGraph,
+    pi: usize,
+    di: usize,
+) -> (
+    &crate::model::Document,
+    &crate::link::DocLinks,
+    Vec<Crumb>,
+    Option<String>,
+) {
+    let prog = &graph.site.programmes[pi];
+    let doc = &prog.documents[di];
+    let links = &graph.documents[pi][di];
+    let crumbs = vec![
+        home_crumb(&graph.base),
+        Crumb {
+            title: prog.config.name.clone(),
+            url: format!("{}{}/", graph.base, prog.slug),
+        },
+        Crumb {
+            title: doc.config.title.clone(),
+            url: links.url.clone(),
+        },
+    ];
+    (doc, links, crumbs, Some(prog.config.id.clone()))
+}
+
+/// The file an HTML page's URL is served from: `/a/b/` is `a/b/index.html`.
+fn out_path(base: &str, url: &str) -> String {
+    format!("{}index.html", url.strip_prefix(base).unwrap_or(url))
+}
+
+/// A data file (feed, export) at `url`.
+fn data_file(base: &str, url: &str, text: String) -> OutputFile {
+    OutputFile {
+        path: url.strip_prefix(base).unwrap_or(url).to_owned(),
+        bytes: text.into_bytes(),
+        url: None,
+    }
 }
 
 fn home_crumb(base: &str) -> Crumb {
@@ -454,7 +681,16 @@ fn document_page(
         .map(|&(cpi, cdi)| summary(graph, cpi, cdi, 0))
         .collect();
     let body_links = &links.versions[vi];
+    let h = &links.history;
     DocumentPage {
+        history: history::header(doc, links),
+        pending: history::pending(doc, links),
+        changes_url: h.changes[vi]
+            .as_ref()
+            .map(|_| history::changes_url(links, vi)),
+        compare_url: h.to_current[vi]
+            .as_ref()
+            .map(|_| history::compare_url(links, vi)),
         document: DocumentInfo {
             id: doc.config.id.to_string(),
             title: doc.config.title.clone(),

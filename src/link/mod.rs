@@ -6,6 +6,8 @@
 //! so are problems between files: two documents with one id, a parent or release that
 //! does not exist.
 
+pub mod history;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -42,6 +44,8 @@ pub struct DocLinks {
     pub versions: Vec<BodyLinks>,
     /// Documents whose parent is this one.
     pub children: Vec<DocId>,
+    /// What each version changed.
+    pub history: history::DocHistory,
 }
 
 /// A page's URL, its resolved references (in the order of the body's `refs`) and the
@@ -127,7 +131,8 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
         }
     }
 
-    // URLs and versions in force first: references need both.
+    // URLs, versions in force and histories first: references need the first two.
+    let mut history_diags = Vec::new();
     let mut documents: Vec<Vec<DocLinks>> = site
         .programmes
         .iter()
@@ -144,18 +149,23 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
                             ..BodyLinks::default()
                         })
                         .collect();
+                    let current = current_version(doc, today);
+                    let (history, d) = history::history(doc, current);
+                    history_diags.extend(d);
                     DocLinks {
-                        current: current_version(doc, today),
+                        current,
                         has_in_force: in_force_on(doc, today).is_some(),
                         url,
                         versions,
                         children: Vec::new(),
+                        history,
                     }
                 })
                 .collect()
         })
         .collect();
 
+    diags.extend(history_diags);
     let ctx = Ctx {
         site: &site,
         index: &index,
