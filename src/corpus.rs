@@ -225,3 +225,84 @@ fn title_words(rng: &mut ChaCha8Rng) -> String {
     }
     t
 }
+
+/// Writes one document with `versions` versions of `clauses` clauses each, every
+/// version amending, inserting and removing a few clauses of the one before: the shape
+/// of a long-lived SVTAD, for benchmarking redlines.
+pub fn generate_history(dir: &Path, versions: usize, clauses: usize, seed: u64) -> io::Result<()> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let content = dir.join("content");
+    let doc_dir = content.join("gen").join("svtad");
+    fs::create_dir_all(&doc_dir)?;
+    fs::write(
+        content.join("site.toml"),
+        "title = \"Generated history\"\nbase_url = \"/\"\n",
+    )?;
+    fs::write(
+        content.join("gen/programme.toml"),
+        "id = \"GEN\"\nname = \"Generated programme\"\n",
+    )?;
+    fs::write(
+        doc_dir.join("document.toml"),
+        "id = \"GEN-SVTAD\"\nkind = \"svtad\"\ntitle = \"Generated SVTAD\"\n",
+    )?;
+    let per_section = 50;
+    // (number, text) in reading order; the text of a removed clause is "[Not used]".
+    let mut state: Vec<(String, String)> = (0..clauses)
+        .map(|i| {
+            (
+                format!("{}.{}", i / per_section + 1, i % per_section + 1),
+                sentence(&mut rng, 24),
+            )
+        })
+        .collect();
+    for v in 0..versions {
+        if v > 0 {
+            for _ in 0..clauses / 25 {
+                let i = rng.random_range(0..state.len());
+                if state[i].1 != "[Not used]" {
+                    let mut words: Vec<String> = state[i].1.split(' ').map(str::to_owned).collect();
+                    let w = rng.random_range(0..words.len());
+                    words[w] = WORDS[rng.random_range(0..WORDS.len())].to_owned();
+                    state[i].1 = words.join(" ");
+                }
+            }
+            let i = rng.random_range(0..state.len());
+            state[i].1 = "[Not used]".to_owned();
+            // An inserted clause takes the number before it and the next free letter.
+            let at = rng.random_range(0..state.len());
+            let base = state[at]
+                .0
+                .trim_end_matches(|c: char| c.is_ascii_uppercase())
+                .to_owned();
+            let letter = (b'A'..=b'Z')
+                .map(|l| format!("{base}{}", l as char))
+                .find(|n| !state.iter().any(|(m, _)| m == n));
+            if let Some(number) = letter {
+                let pos = state
+                    .iter()
+                    .rposition(|(m, _)| m.starts_with(&base))
+                    .unwrap_or(at);
+                state.insert(pos + 1, (number, sentence(&mut rng, 20)));
+            }
+        }
+        let mut s = format!(
+            "+++\nversion = \"{}.0\"\nstatus = \"designated\"\npublished = {}\nchange_mechanism = \"after-consultation\"\nchange_summary = \"Version {v}.\"\n+++\n\n",
+            v + 1,
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 1)
+                .and_then(|d| d.checked_add_days(chrono::Days::new(30 * v as u64)))
+                .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string())
+        );
+        let mut section = String::new();
+        for (number, text) in &state {
+            let sec = number.split('.').next().unwrap_or("1");
+            if sec != section {
+                s.push_str(&format!("# {sec} Section {sec}\n\n"));
+                section = sec.to_owned();
+            }
+            s.push_str(&format!("{number} {text}.\n\n"));
+        }
+        fs::write(doc_dir.join(format!("v{}.0.md", v + 1)), s)?;
+    }
+    Ok(())
+}
