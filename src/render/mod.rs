@@ -419,45 +419,35 @@ fn render_job(
             )
         }
         Job::History { pi, di } => {
-            let (doc, links, crumbs, prog_id) = doc_parts(graph, pi, di);
+            let (doc, links, _, _) = doc_parts(graph, pi, di);
             let page = history::history_page(graph, pi, di);
             let url = history::HistoryUrls::of(links).history;
-            let info = PageInfo::new(
+            let title = format!("{}: all updates", doc.config.id);
+            doc_subpage(
                 graph,
-                format!("{}: all updates", doc.config.id),
-                &url,
-                None,
-                prog_id,
-            );
-            page_file(
                 tera,
                 base,
+                (pi, di),
                 "history.html",
-                &info,
-                &crumbs,
+                title,
+                &url,
                 &page,
-                &out_path(b, &url),
             )
         }
         Job::Clauses { pi, di } => {
-            let (doc, links, crumbs, prog_id) = doc_parts(graph, pi, di);
+            let (doc, links, _, _) = doc_parts(graph, pi, di);
             let page = history::clauses_page(doc, links);
             let url = history::HistoryUrls::of(links).clauses;
-            let info = PageInfo::new(
+            let title = format!("{}: changes clause by clause", doc.config.id);
+            doc_subpage(
                 graph,
-                format!("{}: changes clause by clause", doc.config.id),
-                &url,
-                None,
-                prog_id,
-            );
-            page_file(
                 tera,
                 base,
+                (pi, di),
                 "clauses.html",
-                &info,
-                &crumbs,
+                title,
+                &url,
                 &page,
-                &out_path(b, &url),
             )
         }
         Job::Redline {
@@ -466,7 +456,7 @@ fn render_job(
             vi,
             compare,
         } => {
-            let (doc, links, crumbs, prog_id) = doc_parts(graph, pi, di);
+            let (doc, links, _, _) = doc_parts(graph, pi, di);
             let h = &links.history;
             let (diff, kind, url) = if compare {
                 (
@@ -489,15 +479,15 @@ fn render_job(
                 "{}: changes from version {} to version {}",
                 doc.config.id, page.from.version, page.to.version
             );
-            let info = PageInfo::new(graph, title, &url, None, prog_id);
-            page_file(
+            doc_subpage(
+                graph,
                 tera,
                 base,
+                (pi, di),
                 "redline.html",
-                &info,
-                &crumbs,
+                title,
+                &url,
                 &page,
-                &out_path(b, &url),
             )
         }
         Job::DocFiles { pi, di } => {
@@ -604,6 +594,31 @@ fn doc_parts(
         },
     ];
     (doc, links, crumbs, Some(prog.config.id.clone()))
+}
+
+/// A page below a document (history, clause history, redline), with its breadcrumbs.
+#[allow(clippy::too_many_arguments)]
+fn doc_subpage<T: Serialize>(
+    graph: &SiteGraph,
+    tera: &Tera,
+    base: &tera::Context,
+    (pi, di): (usize, usize),
+    template: &str,
+    title: String,
+    url: &str,
+    page: &T,
+) -> Result<OutputFile, Diagnostic> {
+    let (_, _, crumbs, prog_id) = doc_parts(graph, pi, di);
+    let info = PageInfo::new(graph, title, url, None, prog_id);
+    page_file(
+        tera,
+        base,
+        template,
+        &info,
+        &crumbs,
+        page,
+        &out_path(&graph.base, url),
+    )
 }
 
 /// The file an HTML page's URL is served from: `/a/b/` is `a/b/index.html`.
