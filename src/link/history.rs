@@ -250,6 +250,10 @@ fn check_dates(doc: &Document, predecessor: &[Option<usize>], diags: &mut Vec<Di
     for (vi, v) in doc.versions.iter().enumerate() {
         let Some(pi) = predecessor[vi] else { continue };
         let p = &doc.versions[pi];
+        // A draft takes no effect, so its dates cannot contradict its predecessor's.
+        if !v.meta.status.is_in_force_kind() {
+            continue;
+        }
         if v.meta.effective() < p.meta.effective() {
             let key = if v.meta.effective_from.is_some() {
                 "effective_from"
@@ -509,9 +513,13 @@ fn table_range(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 
 /// The dated periods a document's versions were in force: each approved or designated
 /// version from its effective date until the next one's.
-pub fn periods(doc: &Document) -> Vec<(usize, Date, Option<Date>)> {
+pub fn periods(doc: &Document, today: Date) -> Vec<(usize, Date, Option<Date>)> {
+    // A prospective version has not been in force yet; it is listed as pending instead.
     let mut in_force: Vec<usize> = (0..doc.versions.len())
-        .filter(|&i| doc.versions[i].meta.status.is_in_force_kind())
+        .filter(|&i| {
+            let m = &doc.versions[i].meta;
+            m.status.is_in_force_kind() && m.effective() <= today
+        })
         .collect();
     in_force.sort_by_key(|&i| {
         (
@@ -662,7 +670,8 @@ mod tests {
             ("1.0", "designated", "2024-03-01", "1.1 B.\n"),
             ("1.1", "designated", "2024-06-01", "1.1 C.\n"),
         ]);
-        let p: Vec<(usize, String, Option<String>)> = periods(&d)
+        let today = Date(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let p: Vec<(usize, String, Option<String>)> = periods(&d, today)
             .into_iter()
             .map(|(i, s, e)| (i, s.iso(), e.map(|e| e.iso())))
             .collect();

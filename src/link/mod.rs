@@ -24,6 +24,8 @@ pub struct SiteGraph {
     pub base: String,
     /// `base_url` as configured (or given on the command line).
     pub base_url: String,
+    /// The date the site is built for.
+    pub today: Date,
     /// For each programme, for each document, its links (same indices as `site`).
     pub documents: Vec<Vec<DocLinks>>,
     /// For each free-standing page, its links.
@@ -235,6 +237,7 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
             site,
             base,
             base_url,
+            today,
             documents,
             pages,
             index,

@@ -268,7 +268,7 @@ pub fn history_page(graph: &SiteGraph, pi: usize, di: usize) -> HistoryPage {
             }
         })
         .collect();
-    let periods = periods(doc)
+    let periods = periods(doc, graph.today)
         .into_iter()
         .map(|(vi, from, to)| Period {
             version: doc.versions[vi].meta.version.to_string(),
@@ -589,7 +589,13 @@ pub struct FeedEntry<'a> {
 
 /// An Atom feed of versions, newest first. `origin` makes links absolute when the site's
 /// base URL is.
-pub fn atom(title: &str, self_url: &str, origin: &str, mut entries: Vec<FeedEntry>) -> String {
+pub fn atom(
+    title: &str,
+    author: &str,
+    self_url: &str,
+    origin: &str,
+    mut entries: Vec<FeedEntry>,
+) -> String {
     entries.sort_by(|a, b| {
         let (va, vb) = (&a.doc.versions[a.vi].meta, &b.doc.versions[b.vi].meta);
         (vb.published, b.doc.config.id.as_str(), &vb.version).cmp(&(
@@ -608,10 +614,11 @@ pub fn atom(title: &str, self_url: &str, origin: &str, mut entries: Vec<FeedEntr
         .map(|e| e.doc.versions[e.vi].meta.published.iso())
         .unwrap_or_else(|| "1970-01-01".into());
     let mut s = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <updated>{updated}T00:00:00Z</updated>\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
         esc(title),
         esc(&feed_id(origin, self_url)),
         esc(&format!("{origin}{self_url}")),
+        esc(author),
     );
     for e in &entries {
         let v = &e.doc.versions[e.vi];

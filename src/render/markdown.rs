@@ -75,7 +75,7 @@ pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, w.out.into_iter());
     if w.has_raw_html {
-        html = cx.sanitizer.clean(&html);
+        html = cx.sanitizer.clean(&neutralise_raw_text(&html));
     }
     html
 }
@@ -143,6 +143,52 @@ fn is_lettered_list(source: &str) -> bool {
         && label_len <= 5
         && rest[..label_len].chars().all(|c| c.is_ascii_lowercase())
         && rest[label_len + 1..].starts_with(' ')
+}
+
+/// Elements whose content the HTML parser reads as raw text up to their closing tag: one
+/// left open in raw HTML would swallow the rest of the page when the body is sanitised
+/// as a whole. An opening tag (or comment) with no closing one after it is written as
+/// text instead, so the sanitiser sees text, not an element; closed ones are left for
+/// the sanitiser to remove whole.
+fn neutralise_raw_text(html: &str) -> String {
+    const RAW: &[&str] = &[
+        "script",
+        "style",
+        "textarea",
+        "title",
+        "xmp",
+        "iframe",
+        "noscript",
+        "noembed",
+        "noframes",
+        "plaintext",
+    ];
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut i = 0;
+    while i < html.len() {
+        let rest = &lower[i..];
+        let unclosed = if let Some(after) = rest.strip_prefix("<!--") {
+            !after.contains("-->")
+        } else {
+            rest.strip_prefix('<').is_some_and(|tag| {
+                RAW.iter().any(|t| {
+                    tag.starts_with(t)
+                        && !tag[t.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                        && !tag.contains(&format!("</{t}"))
+                })
+            })
+        };
+        if unclosed {
+            out.push_str("&lt;");
+            i += 1;
+            continue;
+        }
+        let c = html[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
 }
 
 fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
@@ -488,5 +534,26 @@ impl Writer<'_, '_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise_raw_text;
+
+    #[test]
+    fn raw_text_openers_become_text() {
+        assert_eq!(
+            neutralise_raw_text("<b>x</b><SCRIPT>y"),
+            "<b>x</b>&lt;SCRIPT>y"
+        );
+        assert_eq!(neutralise_raw_text("<!-- open"), "&lt;!-- open");
+        // A closed one is left whole, for the sanitiser to drop with its content.
+        assert_eq!(
+            neutralise_raw_text("<script>alert(1)</script>"),
+            "<script>alert(1)</script>"
+        );
+        assert_eq!(neutralise_raw_text("<!-- closed -->"), "<!-- closed -->");
+        assert_eq!(neutralise_raw_text("é<style>"), "é&lt;style>");
     }
 }

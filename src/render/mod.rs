@@ -499,6 +499,10 @@ fn render_job(
                 .collect();
             let feed = history::atom(
                 &format!("{}: {}", doc.config.id, doc.config.title),
+                doc.config
+                    .owner
+                    .as_deref()
+                    .unwrap_or(&graph.site.config.title),
                 &urls.feed,
                 origin,
                 entries,
@@ -531,6 +535,7 @@ fn render_job(
             let origin = crate::link::origin(&graph.base_url);
             let feed = history::atom(
                 &format!("{}: all updates", graph.site.config.title),
+                &graph.site.config.title,
                 &url,
                 origin,
                 entries,
