@@ -80,6 +80,8 @@ pub struct ClauseEvent {
     pub change: Change,
     /// The clause's number before, for a renumbering.
     pub from: Option<ClauseNumber>,
+    /// The number the clause moved to, on the history of its old number.
+    pub to: Option<ClauseNumber>,
 }
 
 /// Everything `render` needs to show a document's history.
@@ -114,6 +116,7 @@ pub fn history(doc: &Document, current: usize) -> (DocHistory, Vec<Diagnostic>) 
     let changes: Vec<Option<VersionDiff>> = (0..doc.versions.len())
         .map(|vi| {
             let from = predecessor[vi]?;
+            check_moved_from(doc, vi, from, &renumberings[vi], &mut diags);
             let diff = compare(doc, from, vi, &renumberings[vi]);
             unannounced_renumbering(doc, &diff, &mut diags);
             Some(diff)
@@ -147,16 +150,33 @@ pub fn history(doc: &Document, current: usize) -> (DocHistory, Vec<Diagnostic>) 
                     version: 0,
                     change: Change::Inserted,
                     from: None,
+                    to: None,
                 });
         }
     }
     for diff in changes.iter().flatten() {
         for d in diff.changed() {
             let (number, from) = delta_numbers(doc, diff, d);
+            if let Some(old) = &from {
+                // A moved clause keeps its past under its new number, and its old number
+                // says where it went.
+                let past = clauses.get(old).cloned().unwrap_or_default();
+                let list = clauses.entry(number.clone()).or_default();
+                if list.is_empty() {
+                    *list = past;
+                }
+                clauses.entry(old.clone()).or_default().push(ClauseEvent {
+                    version: diff.to,
+                    change: d.change,
+                    from: None,
+                    to: Some(number.clone()),
+                });
+            }
             clauses.entry(number).or_default().push(ClauseEvent {
                 version: diff.to,
                 change: d.change,
                 from,
+                to: None,
             });
         }
     }
@@ -309,6 +329,34 @@ fn renumbering(v: &DocVersion, diags: &mut Vec<Diagnostic>) -> HashMap<ClauseNum
     map
 }
 
+/// Each clause a version says it renumbers must be in the version it supersedes.
+fn check_moved_from(
+    doc: &Document,
+    vi: usize,
+    from: usize,
+    moves: &HashMap<ClauseNumber, ClauseNumber>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let old = &doc.versions[from];
+    let mut missing: Vec<&ClauseNumber> = moves
+        .keys()
+        .filter(|o| !old.body.clauses.iter().any(|c| &c.number == *o))
+        .collect();
+    missing.sort();
+    for o in missing {
+        diags.push(at_key(
+            &doc.versions[vi],
+            "renumbered",
+            "unknown-clause",
+            format!(
+                "`renumbered` moves clause {o}, but version {}, which this version supersedes, has no clause {o}",
+                old.meta.version
+            ),
+            Some("the old number comes first: \"old\" = \"new\"".to_owned()),
+        ));
+    }
+}
+
 /// The renumberings made by the versions after `from` up to `to`, composed, for
 /// comparing two versions that are not consecutive.
 fn composed_renumbering(
@@ -420,6 +468,12 @@ pub fn compare(
     };
     removed(None, &mut deltas, &mut removed_after);
     for (ni, m) in matched_new.iter().enumerate() {
+        // `[Not used]` left at the number a clause moved away from is the mark of the
+        // move, not a clause of its own.
+        if m.is_none() && moves.contains_key(&new.clauses[ni].number) && is_not_used(new, ni) {
+            removed(Some(ni), &mut deltas, &mut removed_after);
+            continue;
+        }
         deltas.push(match m {
             Some(oi) => deltas_for_old[*oi].clone(),
             None => ClauseDelta {
@@ -438,26 +492,40 @@ pub fn compare(
 fn unannounced_renumbering(doc: &Document, diff: &VersionDiff, diags: &mut Vec<Diagnostic>) {
     let old = &doc.versions[diff.from];
     let new = &doc.versions[diff.to];
-    let removed: Vec<usize> = diff
+    // Clauses whose text may have left their number: gone entirely, or amended (with how
+    // like their old text the number's new text still is).
+    let candidates: Vec<(usize, f32)> = diff
         .deltas
         .iter()
-        .filter(|d| d.change == Change::Removed && d.new.is_none())
-        .filter_map(|d| d.old)
+        .filter_map(|d| match (d.change, d.old, d.new) {
+            (Change::Removed, Some(oi), None) => Some((oi, 0.0)),
+            (Change::Amended, Some(oi), Some(ni)) => {
+                let (o, n) = (&old.body.clauses[oi], &new.body.clauses[ni]);
+                let kept =
+                    TextDiff::from_words(old.body.clause_text(o), new.body.clause_text(n)).ratio();
+                Some((oi, kept))
+            }
+            _ => None,
+        })
         .collect();
-    if removed.is_empty() {
+    if candidates.is_empty() {
         return;
     }
     for d in diff.deltas.iter().filter(|d| d.change == Change::Inserted) {
         let Some(ni) = d.new else { continue };
         let nc = &new.body.clauses[ni];
         let text = new.body.clause_text(nc);
-        let best = removed
+        // The old clause this one reads like, if it reads more like it than the text now
+        // under the old clause's own number does.
+        let best = candidates
             .iter()
-            .map(|&oi| {
+            .map(|&(oi, kept)| {
                 let oc = &old.body.clauses[oi];
                 let ratio = TextDiff::from_words(old.body.clause_text(oc), text).ratio();
-                (ratio, oc)
+                (ratio, kept, oc)
             })
+            .filter(|(ratio, kept, _)| ratio > kept)
+            .map(|(ratio, _, oc)| (ratio, oc))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((ratio, oc)) = best {
             if ratio >= 0.85 && !text.is_empty() {
@@ -470,7 +538,7 @@ fn unannounced_renumbering(doc: &Document, diff: &VersionDiff, diags: &mut Vec<D
                         &src.text,
                         at..at + nc.number.as_str().len(),
                         format!(
-                            "clause {} reads like clause {} of version {}, which this version no longer has",
+                            "clause {} reads like clause {} of version {}, whose text is no longer under that number",
                             nc.number, oc.number, old.meta.version
                         ),
                     )
@@ -646,7 +714,7 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert_eq!(
             diags[0].short(),
-            "warning[unannounced-renumbering]: d/v1.1.md:12:1: clause 1.3 reads like clause 1.1 of version 1.0, which this version no longer has (help: if it was renumbered, say so in the front matter: [renumbered] \"1.1\" = \"1.3\")"
+            "warning[unannounced-renumbering]: d/v1.1.md:12:1: clause 1.3 reads like clause 1.1 of version 1.0, whose text is no longer under that number (help: if it was renumbered, say so in the front matter: [renumbered] \"1.1\" = \"1.3\")"
         );
     }
 

@@ -175,14 +175,27 @@ fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
     versions.sort_by(|a, b| a.meta.version.cmp(&b.meta.version));
     for pair in versions.windows(2) {
         if pair[0].meta.version == pair[1].meta.version {
-            diags.push(Diagnostic::file_error(
-                "duplicate-version",
-                &pair[1].body.source.path,
-                format!(
-                    "version {} is also in {}",
-                    pair[1].meta.version, pair[0].body.source.path
+            let (first, second) = (&pair[0].body.source, &pair[1].body.source);
+            let at = crate::diagnostics::toml_key_range(
+                &second.text[..pair[1].body.offset],
+                0,
+                "version",
+            );
+            let message = format!("version {} is also in {}", pair[1].meta.version, first.path);
+            let d = match at {
+                Some(range) => Diagnostic::error_at(
+                    "duplicate-version",
+                    &second.path,
+                    &second.text,
+                    range,
+                    message,
                 ),
-            ));
+                None => Diagnostic::file_error("duplicate-version", &second.path, message),
+            };
+            diags.push(d.with_help(format!(
+                "each version needs its own number: change this one, or remove {} if it is a copy",
+                first.path.rsplit('/').next().unwrap_or(&first.path)
+            )));
         }
     }
     if d.config.is_some() && d.version_files == 0 {

@@ -210,6 +210,8 @@ pub struct ClauseEventRow {
     pub version_url: String,
     pub change_label: &'static str,
     pub from_number: Option<String>,
+    /// The number the clause moved to, on its old number's history.
+    pub to_number: Option<String>,
     pub published: String,
     pub published_iso: String,
     pub change_mechanism_label: &'static str,
@@ -480,12 +482,17 @@ pub fn clauses_page(doc: &Document, links: &DocLinks) -> ClausesPage {
                                 e.change.label()
                             },
                             from_number: e.from.as_ref().map(|n| n.to_string()),
+                            to_number: e.to.as_ref().map(|n| n.to_string()),
                             published: v.meta.published.long(),
                             published_iso: v.meta.published.iso(),
                             change_mechanism_label: v.meta.change_mechanism.label(),
                             is_minor: is_minor(v.meta.change_mechanism),
+                            // A move is shown in the redline under the clause's new number.
                             redline_url: (e.version > 0 && h.changes[e.version].is_some()).then(
-                                || format!("{}#{}", changes_url(links, e.version), number.anchor()),
+                                || {
+                                    let shown = e.to.as_ref().unwrap_or(number);
+                                    format!("{}#{}", changes_url(links, e.version), shown.anchor())
+                                },
                             ),
                         }
                     })
@@ -544,6 +551,7 @@ pub fn changes_json(doc: &Document, links: &DocLinks) -> String {
         version: String,
         change: Change,
         renumbered_from: Option<String>,
+        renumbered_to: Option<String>,
         published: String,
         change_mechanism: ChangeMechanism,
         url: &'a str,
@@ -569,6 +577,7 @@ pub fn changes_json(doc: &Document, links: &DocLinks) -> String {
                         version: v.meta.version.to_string(),
                         change: e.change,
                         renumbered_from: e.from.as_ref().map(|f| f.to_string()),
+                        renumbered_to: e.to.as_ref().map(|f| f.to_string()),
                         published: v.meta.published.iso(),
                         change_mechanism: v.meta.change_mechanism,
                         url: &links.versions[e.version].url,
