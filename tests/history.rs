@@ -866,7 +866,7 @@ fn the_build_date_decides_which_version_is_current() {
             .collect::<Vec<_>>(),
         [
             "<p class=\"notification-banner__heading\">This version has been superseded</p>",
-            "<p class=\"notification-banner__text\">Version 1.2 was replaced by version 2.0.</p>",
+            "<p class=\"notification-banner__text\">Version 1.2 is no longer in force; version 2.0 is.</p>",
             "<p class=\"notification-banner__text\"><a class=\"notification-banner__link\" href=\"/prog/svtad/v2.0/\">Read version 2.0, the version in force</a></p>",
         ]
     );

@@ -653,7 +653,11 @@ pub fn atom(
             v.meta.published.iso(),
             if minor { "minor" } else { "substantive" },
             esc(v.meta.change_mechanism.label()),
-            esc(&format!("{} {}", v.meta.change_summary, v.meta.change_mechanism.label())),
+            esc(&format!(
+                "{} Change mechanism: {}.",
+                v.meta.change_summary,
+                v.meta.change_mechanism.label()
+            )),
         ));
     }
     s.push_str("</feed>\n");

@@ -704,7 +704,12 @@ fn document_page(
     let h = &links.history;
     DocumentPage {
         history: history::header(doc, links),
-        pending: history::pending(doc, links),
+        // Pending changes are told on the current version, the one they would change.
+        pending: if vi == links.current {
+            history::pending(doc, links)
+        } else {
+            Vec::new()
+        },
         changes_url: h.changes[vi]
             .as_ref()
             .map(|_| history::changes_url(links, vi)),
@@ -828,7 +833,7 @@ fn banner(
             "superseded",
             "This version has been superseded".to_owned(),
             format!(
-                "Version {} was replaced by version {}.",
+                "Version {} is no longer in force; version {} is.",
                 v.meta.version, current.version
             ),
         ),
