@@ -176,9 +176,11 @@ fn clauses_and_definitions_are_anchored() {
         "<h2 id=\"clause-2\" class=\"clause-heading\"><a class=\"clause-number\" href=\"#clause-2\" aria-label=\"Clause 2\">2</a> Testing</h2>",
         // A numbered paragraph is a clause, without its number in the text.
         "<div class=\"clause\" id=\"clause-1.1\"><a class=\"clause-number\" href=\"#clause-1.1\" aria-label=\"Clause 1.1\">1.1</a><div class=\"clause-body\">\n<p>In this document:</p>",
-        "<div class=\"clause\" id=\"clause-2.1\"><a class=\"clause-number\" href=\"#clause-2.1\" aria-label=\"Clause 2.1\">2.1</a><div class=\"clause-body\">\n<p>DCC shall test the changes in PIT and SIT.</p>\n</div></div>",
+        // A clause amended (or inserted) since the first version links to its changes
+        // over time.
+        "<div class=\"clause\" id=\"clause-2.1\"><a class=\"clause-number\" href=\"#clause-2.1\" aria-label=\"Clause 2.1\">2.1</a><div class=\"clause-body\">\n<p>DCC shall test the changes in PIT and SIT.</p>\n<p class=\"clause-history-link\"><a href=\"/prog/svtad/clauses/#clause-2.1\">Changes to clause 2.1<span class=\"visually-hidden\"> over time</span></a></p></div></div>",
         // An inserted clause, whose first use of the term links to the local definition.
-        "<div class=\"clause\" id=\"clause-2.1A\"><a class=\"clause-number\" href=\"#clause-2.1A\" aria-label=\"Clause 2.1A\">2.1A</a><div class=\"clause-body\">\n<p>DCC shall record every <a class=\"term\" href=\"#term-testing-issue\">Testing Issue</a>.</p>\n</div></div>",
+        "<div class=\"clause\" id=\"clause-2.1A\"><a class=\"clause-number\" href=\"#clause-2.1A\" aria-label=\"Clause 2.1A\">2.1A</a><div class=\"clause-body\">\n<p>DCC shall record every <a class=\"term\" href=\"#term-testing-issue\">Testing Issue</a>.</p>\n<p class=\"clause-history-link\"><a href=\"/prog/svtad/clauses/#clause-2.1A\">Changes to clause 2.1A<span class=\"visually-hidden\"> over time</span></a></p></div></div>",
         // The definition in a list item.
         "<li><dfn id=\"term-testing-issue\" class=\"term-def\">Testing Issue</dfn> means a problem found in testing that needs to be fixed.</li>",
         // The table is wrapped for scrolling.

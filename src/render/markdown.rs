@@ -15,8 +15,17 @@ pub struct MarkdownContext<'a> {
     pub sanitizer: &'a Sanitizer,
 }
 
+/// Where each clause's changes over time are shown, for the clauses that have changed:
+/// a paragraph clause with a history links to it.
+pub type ClauseHistoryUrl<'a> = &'a dyn Fn(&ClauseNumber) -> Option<String>;
+
 /// Renders a body to HTML. `links` must be the links `link` resolved for this body.
-pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
+pub fn to_html(
+    body: &Body,
+    links: &BodyLinks,
+    cx: &MarkdownContext,
+    history: Option<ClauseHistoryUrl>,
+) -> String {
     let md = body.markdown();
     let terms = TermLinker::new(links);
     let mut w = Writer {
@@ -29,6 +38,8 @@ pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
         next_heading: 0,
         next_ref: 0,
         clause_open: false,
+        history,
+        clause_history_link: None,
         skip_number: 0,
         heading_depth: 0,
         link_depth: 0,
@@ -63,7 +74,7 @@ pub fn to_html(body: &Body, links: &BodyLinks, cx: &MarkdownContext) -> String {
         }
     }
     if w.clause_open {
-        w.html("</div></div>".to_owned());
+        w.close_clause();
     }
     if !w.footnote_defs.is_empty() {
         // Footnotes gather at the end, so none reads as part of the clause it sits in.
@@ -215,6 +226,9 @@ struct Writer<'a, 'b> {
     next_ref: usize,
     /// A paragraph clause's `<div>`s are open.
     clause_open: bool,
+    history: Option<ClauseHistoryUrl<'b>>,
+    /// The link to the open clause's history, written as it closes.
+    clause_history_link: Option<String>,
     /// Bytes of the next text event that are a clause number already written.
     skip_number: usize,
     heading_depth: usize,
@@ -242,6 +256,14 @@ struct Writer<'a, 'b> {
 }
 
 impl Writer<'_, '_> {
+    fn close_clause(&mut self) {
+        if let Some(link) = self.clause_history_link.take() {
+            self.html(link);
+        }
+        self.html("</div></div>".to_owned());
+        self.clause_open = false;
+    }
+
     fn html(&mut self, s: String) {
         self.out.push(Event::Html(s.into()));
     }
@@ -258,8 +280,7 @@ impl Writer<'_, '_> {
             .get(self.next_clause)
             .is_some_and(|c| c.range.start == start);
         if self.clause_open && (starts_clause || matches!(tag, Tag::Heading { .. })) {
-            self.html("</div></div>".to_owned());
-            self.clause_open = false;
+            self.close_clause();
         }
         if !starts_clause {
             return;
@@ -275,6 +296,14 @@ impl Writer<'_, '_> {
                 "<div class=\"clause\" id=\"{anchor}\"><a class=\"clause-number\" href=\"#{anchor}\" aria-label=\"Clause {n}\">{n}</a><div class=\"clause-body\">"
             ));
             self.clause_open = true;
+            self.clause_history_link = self.history.and_then(|url_of| url_of(n)).map(|url| {
+                let mut a = String::from("<p class=\"clause-history-link\"><a href=\"");
+                let _ = pulldown_cmark_escape::escape_href(&mut a, &url);
+                a.push_str(&format!(
+                    "\">Changes to clause {n}<span class=\"visually-hidden\"> over time</span></a></p>"
+                ));
+                a
+            });
             self.skip_number = ClauseNumber::parse_prefix(&self.body.markdown()[start..], 2)
                 .map_or(0, |(_, len)| len);
         }

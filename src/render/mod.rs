@@ -545,7 +545,7 @@ fn render_job(
         Job::Page(i) => {
             let p = &graph.site.pages[i];
             let links = &graph.pages[i];
-            let body = markdown::to_html(&p.body, links, md);
+            let body = markdown::to_html(&p.body, links, md, None);
             let info = PageInfo::new(
                 graph,
                 p.meta.title.clone(),
@@ -762,7 +762,17 @@ fn document_page(
                 level: h.level,
             })
             .collect(),
-        body: markdown::to_html(&v.body, body_links, md),
+        body: {
+            // Clauses changed or inserted after the first version link to their history.
+            let clauses_url = history::HistoryUrls::of(links).clauses;
+            let url_of = |n: &crate::model::ClauseNumber| {
+                h.clauses
+                    .get(n)
+                    .filter(|events| events.iter().any(|e| e.version > 0))
+                    .map(|_| format!("{clauses_url}#{}", n.anchor()))
+            };
+            markdown::to_html(&v.body, body_links, md, Some(&url_of))
+        },
         versions: doc
             .versions
             .iter()
