@@ -143,8 +143,12 @@ pub fn generate(dir: &Path, spec: &Spec) -> io::Result<usize> {
                 "id = \"GEN-{d:04}\"\nkind = \"{kind}\"\ntitle = \"Generated document {d}\"\n{parent}release = \"R1\"\nphases = [\"PIT\"]\n"
             ),
         )?;
+        // Every version of a document starts from the same text; each version revises
+        // about one clause in ten, as real versions do.
+        let base_seed: u64 = rng.random();
         for v in 0..spec.versions {
-            let text = version_text(&mut rng, spec, d, v);
+            let mut doc_rng = ChaCha8Rng::seed_from_u64(base_seed);
+            let text = version_text(&mut doc_rng, spec, d, v);
             fs::write(doc_dir.join(format!("v{}.{}.md", v / 10, v % 10)), text)?;
             written += 1;
         }
@@ -195,6 +199,9 @@ fn version_text(rng: &mut ChaCha8Rng, spec: &Spec, d: usize, v: usize) -> String
                 TERMS[rng.random_range(0..TERMS.len())]
             );
             s.push_str(&sentence(rng, words / 2));
+            if let Some(k) = (1..=v).rev().find(|&k| revised(d, sec, c, k)) {
+                let _ = write!(s, " as revised in version {}.{}", k / 10, k % 10);
+            }
             s.push_str(".\n\n");
             if c % 3 == 0 {
                 for _ in 0..3 {
@@ -205,6 +212,14 @@ fn version_text(rng: &mut ChaCha8Rng, spec: &Spec, d: usize, v: usize) -> String
         }
     }
     s
+}
+
+/// Whether version `v` of document `d` revises clause `sec.c`: about one in ten, fixed
+/// by the numbers alone so every version agrees.
+fn revised(d: usize, sec: usize, c: usize, v: usize) -> bool {
+    let mut h = (d as u64) << 40 ^ (sec as u64) << 24 ^ (c as u64) << 12 ^ v as u64;
+    h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 32) % 10 == 0
 }
 
 fn sentence(rng: &mut ChaCha8Rng, n: usize) -> String {

@@ -490,6 +490,10 @@ pub fn compare(
 /// A clause that vanished while a clause with nearly the same text appeared elsewhere
 /// was probably renumbered without saying so.
 fn unannounced_renumbering(doc: &Document, diff: &VersionDiff, diags: &mut Vec<Diagnostic>) {
+    if diff.count(Change::Inserted) == 0 {
+        // Nothing appeared, so nothing can have moved.
+        return;
+    }
     let old = &doc.versions[diff.from];
     let new = &doc.versions[diff.to];
     // Clauses whose text may have left their number: gone entirely, or amended (with how
