@@ -219,7 +219,7 @@ fn version_text(rng: &mut ChaCha8Rng, spec: &Spec, d: usize, v: usize) -> String
 fn revised(d: usize, sec: usize, c: usize, v: usize) -> bool {
     let mut h = (d as u64) << 40 ^ (sec as u64) << 24 ^ (c as u64) << 12 ^ v as u64;
     h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (h >> 32) % 10 == 0
+    (h >> 32).is_multiple_of(10)
 }
 
 fn sentence(rng: &mut ChaCha8Rng, n: usize) -> String {
