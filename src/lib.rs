@@ -10,7 +10,8 @@
 //! 5. [`emit`] writes the pages to the output folder atomically.
 //!
 //! Any error stops the build before [`emit`], so a failed build never touches the
-//! published site. [`check`] runs the same stages without writing anything.
+//! published site. [`check`] runs the same stages without writing anything, and checks
+//! every internal link and anchor of the pages it rendered with [`linkcheck`].
 
 // A `Diagnostic` is the error of most fallible functions here; it travels the cold path
 // only, so boxing it would cost clarity for nothing measurable.
@@ -20,6 +21,7 @@ pub mod corpus;
 pub mod diagnostics;
 pub mod emit;
 pub mod link;
+pub mod linkcheck;
 pub mod load;
 pub mod model;
 pub mod parse;
@@ -139,7 +141,8 @@ fn front_half(opts: &Options) -> Linked {
 }
 
 /// Checks the sources and the theme without writing anything. Every page is rendered
-/// (and thrown away), so a template that fails on some page is found too.
+/// (and thrown away), so a template that fails on some page is found too, and every
+/// internal link and anchor in the rendered pages is checked.
 pub fn check(opts: &Options) -> Report {
     let linked = front_half(opts);
     let mut diags = linked.diags;
@@ -153,10 +156,21 @@ pub fn check(opts: &Options) -> Report {
         diags.iter().any(Diagnostic::is_error),
     ) {
         let t = Instant::now();
-        if let Err(d) = render::render(graph, tera, &|_| Ok(()), &|_, _| {}) {
-            diags.extend(d);
-        }
+        let links = linkcheck::LinkCheck::new(graph);
+        let sink = |file: render::OutputFile| {
+            links.add(&file);
+            Ok(())
+        };
+        let rendered = render::render(graph, tera, &sink, &|_, _| {});
         report.timings.push(("render", t.elapsed()));
+        match rendered {
+            Ok(_) => {
+                let t = Instant::now();
+                diags.extend(links.finish(&linked.statics));
+                report.timings.push(("links", t.elapsed()));
+            }
+            Err(d) => diags.extend(d),
+        }
     }
     report.diagnostics = diagnostics::sorted(diags);
     report

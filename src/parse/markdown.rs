@@ -112,7 +112,10 @@ impl Scanner<'_> {
                             dest_url,
                             ..
                         } => {
-                            self.reference(&dest_url, range.clone());
+                            // In a table cell the `|` of link text is written `\|`, and
+                            // pulldown-cmark leaves the backslash on the target.
+                            let target = dest_url.strip_suffix('\\').unwrap_or(&dest_url);
+                            self.reference(target, range.clone());
                             if !has_pothole {
                                 // `[[term:X]]` reads as "X": put the words a reader sees.
                                 let shown = dest_url

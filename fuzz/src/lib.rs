@@ -1,0 +1,229 @@
+//! The bodies of attest's fuzz targets, kept apart from the `fuzz_target!` wrappers so
+//! that `tests/properties.rs` can run them over the seed corpus on stable Rust too.
+//!
+//! Each body builds a tiny project *in memory* (no files: a [`Sources`] value made by
+//! hand) and drives it through the same stages `attest::check` does. A body panics only
+//! when attest breaks one of its own promises: no panic on any input, and every
+//! diagnostic's byte range lies inside its file on character boundaries (so the human
+//! report can show the line).
+
+// The render sink's error is attest's `Diagnostic`, as in attest itself.
+#![allow(clippy::result_large_err)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use attest::diagnostics::Diagnostic;
+use attest::load::{DocumentSources, ProgrammeSources, Sources};
+use attest::model::SourceFile;
+use attest::{link, linkcheck, load, parse, render};
+
+/// Separates the files of a `front_matter` input: site.toml, programme.toml,
+/// document.toml, the version file and a page, in that order. Missing parts get a valid
+/// default, so a short input still exercises the later files.
+pub const SEPARATOR: &str = "\n%%%%\n";
+
+pub const SITE_TOML: &str =
+    "title = \"Fuzz\"\nbase_url = \"/\"\n\n[[parties]]\nid = \"dcc\"\nname = \"DCC\"\n";
+pub const PROGRAMME_TOML: &str =
+    "id = \"P\"\nname = \"Programme\"\n\n[[phases]]\nid = \"PIT\"\nname = \"Pre-Integration Testing\"\n\n[[releases]]\nid = \"R1\"\nname = \"Release 1\"\n";
+pub const DOCUMENT_TOML: &str =
+    "id = \"P-TAD\"\nkind = \"tad\"\ntitle = \"A TAD\"\nparent = \"P-SVTAD\"\nrelease = \"R1\"\nphases = [\"PIT\"]\n";
+pub const FRONT_MATTER: &str = "+++\nversion = \"1.0\"\nstatus = \"approved\"\npublished = 2024-01-02\nchange_mechanism = \"first-issue\"\nchange_summary = \"First issue.\"\n+++\n";
+pub const PAGE: &str = "+++\ntitle = \"Accessibility\"\n+++\n\nHow accessible this site is.\n";
+
+/// The parent document of the `front_matter` target: clauses 1, 1.1, 2, 2.1 and 2.1A,
+/// and the terms `Testing Issue` and `PIT`.
+pub const PARENT_TOML: &str = "id = \"P-SVTAD\"\nkind = \"svtad\"\ntitle = \"The SVTAD\"\n";
+pub const PARENT_BODY: &str = "\n# 1 Definitions\n\n1.1 In this document:\n\n- **Testing Issue** means a problem found in testing.\n- **PIT** means Pre-Integration Testing.\n\n# 2 Testing\n\n2.1 DCC shall record every Testing Issue.\n\n2.1A See [[P-SVTAD 1.1]].\n";
+
+fn file(path: &str, text: &str) -> SourceFile {
+    SourceFile::new(path, text)
+}
+
+/// A project of one programme `p` with the parent SVTAD (`svtad/v1.0.md` is `parent`)
+/// and one TAD below it (`tad/v1.0.md` is `version`).
+pub fn sources(
+    site: &str,
+    programme: &str,
+    document: &str,
+    parent: &str,
+    version: &str,
+    page: &str,
+) -> Sources {
+    let doc = |slug: &str, toml: &str, versions: Vec<SourceFile>| DocumentSources {
+        slug: slug.to_owned(),
+        config: Some(file(&format!("content/p/{slug}/document.toml"), toml)),
+        config_path: format!("content/p/{slug}/document.toml"),
+        version_files: versions.len(),
+        versions,
+    };
+    Sources {
+        root: PathBuf::from("/nonexistent-fuzz-root"),
+        site: Some(file("content/site.toml", site)),
+        pages: vec![file("content/pages/accessibility.md", page)],
+        programmes: vec![ProgrammeSources {
+            slug: "p".to_owned(),
+            config: Some(file("content/p/programme.toml", programme)),
+            config_path: "content/p/programme.toml".to_owned(),
+            documents: vec![
+                doc(
+                    "svtad",
+                    PARENT_TOML,
+                    vec![file("content/p/svtad/v1.0.md", parent)],
+                ),
+                doc(
+                    "tad",
+                    document,
+                    vec![file("content/p/tad/v1.0.md", version)],
+                ),
+            ],
+        }],
+    }
+}
+
+/// Every file of `sources`, by path, to check diagnostics against.
+fn texts(sources: &Sources) -> Vec<SourceFile> {
+    let mut out: Vec<SourceFile> = sources.site.iter().cloned().collect();
+    out.extend(sources.pages.iter().cloned());
+    for p in &sources.programmes {
+        out.extend(p.config.iter().cloned());
+        for d in &p.documents {
+            out.extend(d.config.iter().cloned());
+            out.extend(d.versions.iter().cloned());
+        }
+    }
+    out
+}
+
+/// Panics when a diagnostic's range does not lie in its file on character boundaries,
+/// or its line and column are not where the range starts.
+pub fn assert_diagnostics_in_bounds(diags: &[Diagnostic], files: &[SourceFile]) {
+    for d in diags {
+        assert!(!d.message.is_empty(), "a diagnostic with no message: {d:?}");
+        let Some(range) = &d.range else { continue };
+        let Some(f) = files.iter().find(|f| f.path == d.file) else {
+            continue;
+        };
+        let text = &f.text;
+        assert!(
+            range.start <= range.end && range.end <= text.len(),
+            "range {range:?} outside {} ({} bytes): {}",
+            d.file,
+            text.len(),
+            d.short()
+        );
+        assert!(
+            text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+            "range {range:?} splits a character in {}: {}",
+            d.file,
+            d.short()
+        );
+        assert_eq!(
+            (d.line, d.column),
+            attest::diagnostics::line_col(text, range.start),
+            "line and column disagree with the range: {}",
+            d.short()
+        );
+    }
+}
+
+/// The date every fuzzed site is built for, so that runs repeat.
+fn today() -> attest::model::Date {
+    attest::model::Date(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("a date"))
+}
+
+/// A theme's static files: path below `static/` and bytes.
+type Statics = Vec<(String, Vec<u8>)>;
+
+/// The built-in theme: its compiled templates and its static files, made once per
+/// process.
+fn theme() -> &'static (tera::Tera, Statics) {
+    static THEME: OnceLock<(tera::Tera, Statics)> = OnceLock::new();
+    THEME.get_or_init(|| {
+        let theme = load::load_theme(&PathBuf::from("/nonexistent-fuzz-root"), "dcc")
+            .expect("the built-in theme loads");
+        let tera = render::templates(&theme).expect("the built-in templates compile");
+        (tera, theme.statics)
+    })
+}
+
+/// Parses, links and (when there is no error) renders and link-checks `sources`, as
+/// `attest::check` does. Returns the diagnostics.
+pub fn run(sources: &Sources) -> Vec<Diagnostic> {
+    let files = texts(sources);
+    let (site, mut diags) = parse::parse(sources);
+    assert_diagnostics_in_bounds(&diags, &files);
+    let Some(site) = site else { return diags };
+    let (graph, d) = link::link(site, None, today());
+    assert_diagnostics_in_bounds(&d, &files);
+    diags.extend(d);
+    if diags.iter().any(Diagnostic::is_error) {
+        return diags;
+    }
+    let checker = linkcheck::LinkCheck::new(&graph);
+    let sink = |f: render::OutputFile| {
+        checker.add(&f);
+        Ok(())
+    };
+    let (tera, statics) = theme();
+    match render::render(&graph, tera, &sink, &|_, _| {}) {
+        Ok(_) => diags.extend(checker.finish(statics)),
+        Err(d) => diags.extend(d),
+    }
+    diags
+}
+
+/// Front matter and TOML: the input is up to five files split at [`SEPARATOR`].
+pub fn front_matter(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut parts = text.split(SEPARATOR);
+    let mut next = |default: &str| parts.next().unwrap_or(default).to_owned();
+    let site = next(SITE_TOML);
+    let programme = next(PROGRAMME_TOML);
+    let document = next(DOCUMENT_TOML);
+    let version = next(&format!("{FRONT_MATTER}\n1.1 Text.\n"));
+    let page = next(PAGE);
+
+    // The version file on its own, through the public single-file parser.
+    let v = file("content/p/tad/v1.0.md", &version);
+    let (_, diags) = parse::parse_version_file(&v);
+    assert_diagnostics_in_bounds(&diags, std::slice::from_ref(&v));
+
+    let parent = format!("{FRONT_MATTER}{PARENT_BODY}");
+    run(&sources(
+        &site, &programme, &document, &parent, &version, &page,
+    ));
+}
+
+/// Markdown with clauses, terms and cross-references: the input is the body of both
+/// documents (the SVTAD and the TAD below it, so references to either id resolve when
+/// the text has the clause) and of a free-standing page.
+pub fn markdown(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let version = format!("{FRONT_MATTER}{body}");
+    let page = format!("{PAGE}{body}");
+    run(&sources(
+        SITE_TOML,
+        PROGRAMME_TOML,
+        DOCUMENT_TOML,
+        &version,
+        &version,
+        &page,
+    ));
+}
+
+/// The link checker's HTML scanner on arbitrary text: no panic, no hang, and never more
+/// attribute values than the text has `=` signs.
+pub fn html_links(data: &[u8]) {
+    let Ok(html) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut n = 0usize;
+    linkcheck::scan(html, &mut |_, _| n += 1);
+    assert!(n <= html.matches('=').count(), "more values than `=` signs");
+}
