@@ -59,28 +59,7 @@ fn public(site: &TempDir) -> std::path::PathBuf {
 
 /// `attest check --format json --date DATE --root ROOT`: the diagnostics and exit code.
 fn check_json_on(root: &Path, date: &str) -> (Value, i32) {
-    let out = attest([
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--date".as_ref(),
-        date.as_ref(),
-        "--root".as_ref(),
-        root.as_os_str(),
-    ]);
-    let stdout = text(&out.stdout);
-    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "check --format json printed no JSON ({e}):\n{stdout}\nstderr:\n{}",
-            text(&out.stderr)
-        )
-    });
-    assert!(
-        !text(&out.stderr).contains("panicked"),
-        "attest panicked:\n{}",
-        text(&out.stderr)
-    );
-    (json, code(&out))
+    check_json_with(root, &["--date", date])
 }
 
 /// A warning as `check --format json` prints it.
@@ -169,58 +148,12 @@ fn assert_rejected(root: &Path, expected: &[Value]) {
         .map(|d| (d["code"].as_str().unwrap(), d["message"].as_str().unwrap()))
         .collect();
     let warnings = expected.len() - errors.len();
-    assert_build_fails(root, &errors, warnings);
+    assert_build_fails_on_date(root, &errors, warnings);
 }
 
-/// Asserts that `build --date DATE` exits 1, reports each (code, message) error in
-/// `errors` and says how many errors and warnings stopped it, and leaves the output of
-/// the previous good build byte-for-byte as it was, with no staging folder beside it.
-fn assert_build_fails(root: &Path, errors: &[(&str, &str)], warnings: usize) {
-    let public = root.join("public");
-    let before = snapshot(&public);
-    assert!(
-        before.contains_key("prog/svtad/history/index.html"),
-        "the good build published the history"
-    );
-    let names_before = names_in(root);
-
-    let out = build(root, &["--date", DATE]);
-    let stderr = text(&out.stderr);
-    assert_eq!(code(&out), 1, "build exits 1 on errors:\n{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(
-        text(&out.stdout),
-        "",
-        "a failed build prints nothing on stdout"
-    );
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    let n = errors.len();
-    let summary = format!(
-        "{n} error{}, {warnings} warning{}: build failed; nothing was published\n",
-        plural(n),
-        plural(warnings)
-    );
-    assert!(
-        stderr.ends_with(&summary),
-        "build's report should end with {summary:?}:\n{stderr}"
-    );
-    for (code, message) in errors {
-        let line = format!("error[{code}]: {message}\n");
-        assert!(
-            stderr.contains(&line),
-            "build's report lacks `{line}`:\n{stderr}"
-        );
-    }
-    assert!(
-        snapshot(&public) == before,
-        "the failed build changed the published output"
-    );
-    assert_eq!(staging_leftovers(root), Vec::<String>::new());
-    assert_eq!(
-        names_in(root),
-        names_before,
-        "the failed build left files beside the output"
-    );
+/// `assert_build_fails` of tests/common, for a build as of [`DATE`].
+fn assert_build_fails_on_date(root: &Path, errors: &[(&str, &str)], warnings: usize) {
+    assert_build_fails(root, &["--date", DATE], errors, warnings);
 }
 
 /// Checks that `xml` is a well-formed XML document: one declaration, one root element,
@@ -1372,7 +1305,7 @@ fn two_version_files_with_one_version_are_refused() {
             &json!(message)
         )
     );
-    assert_build_fails(root, &[("duplicate-version", message)], 0);
+    assert_build_fails_on_date(root, &[("duplicate-version", message)], 0);
 }
 
 /// The duplicate is reported at line 0, column 0 (the whole file) with no help. Issue 4

@@ -107,13 +107,15 @@ pub fn line_count(root: &Path, rel: &str) -> usize {
 
 /// `attest check --format json --root ROOT`: the diagnostics as JSON and the exit code.
 pub fn check_json(root: &Path) -> (Value, i32) {
-    let out = attest([
-        "check".as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-        "--root".as_ref(),
-        root.as_os_str(),
-    ]);
+    check_json_with(root, &[])
+}
+
+/// `attest check --format json [extra...] --root ROOT`.
+pub fn check_json_with(root: &Path, extra: &[&str]) -> (Value, i32) {
+    let mut args: Vec<std::ffi::OsString> = vec!["check".into(), "--format".into(), "json".into()];
+    args.extend(extra.iter().map(Into::into));
+    args.extend(["--root".into(), root.into()]);
+    let out = attest(args);
     let stdout = text(&out.stdout);
     let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!(
@@ -127,6 +129,64 @@ pub fn check_json(root: &Path) -> (Value, i32) {
         text(&out.stderr)
     );
     (json, code(&out))
+}
+
+/// Asserts that `build [extra...]` exits 1, reports each (code, message) in `errors`,
+/// says how many errors and warnings stopped it, and leaves the output of the previous
+/// good build byte-for-byte as it was, with no staging folder beside it. Returns the
+/// build's report (stderr).
+pub fn assert_build_fails(
+    root: &Path,
+    extra: &[&str],
+    errors: &[(&str, &str)],
+    warnings: usize,
+) -> String {
+    let public = root.join("public");
+    let before = snapshot(&public);
+    assert!(
+        before.contains_key("index.html"),
+        "the good build published a site"
+    );
+    let names_before = names_in(root);
+
+    let out = build(root, extra);
+    let stderr = text(&out.stderr);
+    assert_eq!(code(&out), 1, "build exits 1 on errors:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        text(&out.stdout),
+        "",
+        "a failed build prints nothing on stdout"
+    );
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let n = errors.len();
+    let summary = format!(
+        "{n} error{}, {warnings} warning{}: build failed; nothing was published\n",
+        plural(n),
+        plural(warnings)
+    );
+    assert!(
+        stderr.ends_with(&summary),
+        "build's report should end with {summary:?}:\n{stderr}"
+    );
+    for (code, message) in errors {
+        let line = format!("error[{code}]: {message}\n");
+        assert!(
+            stderr.contains(&line),
+            "build's report lacks `{line}`:\n{stderr}"
+        );
+    }
+    assert!(
+        snapshot(&public) == before,
+        "the failed build changed the published output"
+    );
+    assert_eq!(staging_leftovers(root), Vec::<String>::new());
+    assert_eq!(
+        names_in(root),
+        names_before,
+        "the failed build left files beside the output"
+    );
+    stderr
 }
 
 /// `attest build --root ROOT [extra...]`.
