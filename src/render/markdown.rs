@@ -57,11 +57,13 @@ pub fn to_html(
         current_clause: None,
     };
     let mut depth = 0usize;
+    let mut block_start = 0;
     for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
         match event {
             Event::Start(tag) => {
                 if depth == 0 {
                     w.top_level(&tag, range.start);
+                    block_start = w.out.len();
                 }
                 depth += 1;
                 w.start(tag, range.start);
@@ -69,6 +71,9 @@ pub fn to_html(
             Event::End(tag) => {
                 depth = depth.saturating_sub(1);
                 w.end(tag);
+                if depth == 0 {
+                    w.seal_raw_text(block_start);
+                }
             }
             other => w.leaf(other),
         }
@@ -256,6 +261,33 @@ struct Writer<'a, 'b> {
 }
 
 impl Writer<'_, '_> {
+    /// Raw HTML may not leave a script, style or comment open past the block it is
+    /// written in: there it would swallow the clauses that follow when the body is
+    /// sanitised as a whole. An opener the block does not close is written as text.
+    fn seal_raw_text(&mut self, from: usize) {
+        if !self.has_raw_html || from > self.out.len() {
+            return;
+        }
+        let raw: String = self.out[from..]
+            .iter()
+            .filter_map(|e| match e {
+                Event::Html(h) | Event::InlineHtml(h) => Some(h.as_ref()),
+                _ => None,
+            })
+            .collect();
+        if neutralise_raw_text(&raw) == raw {
+            return;
+        }
+        for e in &mut self.out[from..] {
+            if let Event::InlineHtml(h) = e {
+                let sealed = neutralise_raw_text(h);
+                if sealed != h.as_ref() {
+                    *e = Event::InlineHtml(sealed.into());
+                }
+            }
+        }
+    }
+
     fn close_clause(&mut self) {
         if let Some(link) = self.clause_history_link.take() {
             self.html(link);
