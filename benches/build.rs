@@ -7,6 +7,8 @@
 
 use std::time::Instant;
 
+mod support;
+
 // The same allocator as the attest binary, so the figures are the binary's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -28,28 +30,13 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    let opts = attest::Options {
-        root: dir.path().to_path_buf(),
-        output: Some(dir.path().join("public")),
-        base_url: None,
-        date: None,
-    };
-    let t = Instant::now();
-    let report = attest::build(&opts, &|_, _| {});
-    let secs = t.elapsed().as_secs_f64();
-    assert!(
-        !report.has_errors(),
-        "the corpus must build: {:?}",
-        &report.diagnostics[..report.diagnostics.len().min(5)]
-    );
+    let (report, secs) = support::build(dir.path());
     println!(
         "build: {} pages in {secs:.2} s = {:.0} pages/s",
         report.pages,
         report.pages as f64 / secs
     );
-    for (stage, d) in &report.timings {
-        println!("  {stage:<7} {:>8.3} s", d.as_secs_f64());
-    }
+    support::print_stages(&report);
     println!("peak memory (VmHWM): {:.0} MiB", peak_rss_mib());
 }
 

@@ -3,7 +3,7 @@
 //! redline between consecutive versions and against the version in force, the history
 //! and clause-history pages) is timed. `cargo bench --bench history -- [VERSIONS] [CLAUSES]`.
 
-use std::time::Instant;
+mod support;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -17,20 +17,7 @@ fn main() {
     let clauses = args.get(1).copied().unwrap_or(500);
     let dir = tempfile::tempdir().expect("a temporary folder");
     attest::corpus::generate_history(dir.path(), versions, clauses, 1).expect("corpus written");
-    let opts = attest::Options {
-        root: dir.path().to_path_buf(),
-        output: Some(dir.path().join("public")),
-        base_url: None,
-        date: None,
-    };
-    let t = Instant::now();
-    let report = attest::build(&opts, &|_, _| {});
-    let secs = t.elapsed().as_secs_f64();
-    assert!(
-        !report.has_errors(),
-        "the corpus must build: {:?}",
-        &report.diagnostics[..report.diagnostics.len().min(5)]
-    );
+    let (report, secs) = support::build(dir.path());
     let redlines = std::fs::read_dir(dir.path().join("public/gen/svtad"))
         .into_iter()
         .flatten()
@@ -43,7 +30,5 @@ fn main() {
         "history: {versions} versions of {clauses} clauses: {} pages ({redlines} redlines) built in {secs:.2} s",
         report.pages
     );
-    for (stage, d) in &report.timings {
-        println!("  {stage:<7} {:>8.3} s", d.as_secs_f64());
-    }
+    support::print_stages(&report);
 }

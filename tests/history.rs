@@ -114,23 +114,6 @@ fn redline_div(html: &str) -> &str {
     between(html, "      <div class=\"redline\">", "\n      </div>\n")
 }
 
-/// The 1-based line and character column where `needle`, which must occur once, starts
-/// in the file `root/rel`.
-fn pos_of(root: &Path, rel: &str, needle: &str) -> (u64, u64) {
-    let text = fs::read_to_string(root.join(rel)).unwrap();
-    assert_eq!(
-        text.matches(needle).count(),
-        1,
-        "`{needle}` should occur once in {rel}"
-    );
-    let at = text.find(needle).unwrap();
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..at].chars().count() + 1;
-    (line as u64, column as u64)
-}
-
 /// A copy of the fixture with a good build (as of [`DATE`]) already in `public/`.
 fn published() -> TempDir {
     built(DATE)

@@ -14,17 +14,6 @@ use common::*;
 const SVTAD_V10: &str = "content/prog/svtad/v1.0.md";
 const TAD_V10: &str = "content/prog/tad/v1.0.md";
 
-/// The 1-based line and character column of `needle`, which must occur once in `rel`.
-fn pos_of(root: &Path, rel: &str, needle: &str) -> (u64, u64) {
-    let text = fs::read_to_string(root.join(rel)).unwrap();
-    assert_eq!(text.matches(needle).count(), 1, "`{needle}` in {rel}");
-    let at = text.find(needle).unwrap();
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line as u64, text[line_start..at].chars().count() as u64 + 1)
-}
-
 fn broken(file: &str, (line, column): (u64, u64), message: &str, help: &str) -> serde_json::Value {
     diag("broken-link", file, line, column, message, Some(help))
 }

@@ -105,6 +105,23 @@ pub fn line_count(root: &Path, rel: &str) -> usize {
         .count()
 }
 
+/// The 1-based line and character column where `needle`, which must occur once, starts
+/// in the file `root/rel`.
+pub fn pos_of(root: &Path, rel: &str, needle: &str) -> (u64, u64) {
+    let text = fs::read_to_string(root.join(rel)).unwrap();
+    assert_eq!(
+        text.matches(needle).count(),
+        1,
+        "`{needle}` should occur once in {rel}"
+    );
+    let at = text.find(needle).unwrap();
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..at].chars().count() + 1;
+    (line as u64, column as u64)
+}
+
 /// `attest check --format json --root ROOT`: the diagnostics as JSON and the exit code.
 pub fn check_json(root: &Path) -> (Value, i32) {
     check_json_with(root, &[])
