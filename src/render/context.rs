@@ -391,3 +391,23 @@ impl PageInfo {
         }
     }
 }
+
+/// A version as a row of a list of versions; `this` is the version the page shows.
+pub fn version_row(doc: &Document, links: &DocLinks, i: usize, this: Option<usize>) -> VersionRow {
+    let ver = &doc.versions[i];
+    let (status, status_label, status_tag) = status_display(ver, standing(i, links.current));
+    VersionRow {
+        version: ver.meta.version.to_string(),
+        status,
+        status_label,
+        status_tag,
+        published: ver.meta.published.long(),
+        published_iso: ver.meta.published.iso(),
+        change_mechanism_label: ver.meta.change_mechanism.label(),
+        change_summary: ver.meta.change_summary.clone(),
+        url: links.versions[i].url.clone(),
+        is_current: i == links.current,
+        is_in_force: i == links.current && links.has_in_force,
+        is_this: this == Some(i),
+    }
+}

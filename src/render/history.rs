@@ -71,19 +71,12 @@ impl ChangeCounts {
 /// A version in the "see all updates" list.
 #[derive(Debug, Serialize)]
 pub struct HistoryRow {
-    pub version: String,
-    pub url: String,
-    pub status_label: &'static str,
-    pub status_tag: &'static str,
-    pub published: String,
-    pub published_iso: String,
+    /// The fields every list of versions has (version, status, dates, summary, url).
+    #[serde(flatten)]
+    pub row: super::context::VersionRow,
     pub effective_from: Option<String>,
     pub effective_from_iso: Option<String>,
-    pub change_mechanism_label: &'static str,
     pub is_minor: bool,
-    pub change_summary: String,
-    pub is_current: bool,
-    pub is_in_force: bool,
     /// The redline from the version before, and what it changed.
     pub changes_url: Option<String>,
     pub counts: Option<ChangeCounts>,
@@ -248,22 +241,12 @@ pub fn history_page(graph: &SiteGraph, pi: usize, di: usize) -> HistoryPage {
         .enumerate()
         .rev()
         .map(|(vi, v)| {
-            let (_, status_label, status_tag) = status_display(v, standing(vi, links.current));
             let diff = h.changes[vi].as_ref();
             HistoryRow {
-                version: v.meta.version.to_string(),
-                url: links.versions[vi].url.clone(),
-                status_label,
-                status_tag,
-                published: v.meta.published.long(),
-                published_iso: v.meta.published.iso(),
+                row: super::context::version_row(doc, links, vi, None),
                 effective_from: v.meta.effective_from.map(|d| d.long()),
                 effective_from_iso: v.meta.effective_from.map(|d| d.iso()),
-                change_mechanism_label: v.meta.change_mechanism.label(),
                 is_minor: is_minor(v.meta.change_mechanism),
-                change_summary: v.meta.change_summary.clone(),
-                is_current: vi == links.current,
-                is_in_force: vi == links.current && links.has_in_force,
                 changes_url: diff.map(|_| changes_url(links, vi)),
                 counts: diff.map(ChangeCounts::of),
                 compare_url: h.to_current[vi].as_ref().map(|_| compare_url(links, vi)),

@@ -778,24 +778,7 @@ fn document_page(
             .iter()
             .enumerate()
             .rev()
-            .map(|(i, ver)| {
-                let (status, status_label, status_tag) =
-                    status_display(ver, standing(i, links.current));
-                VersionRow {
-                    version: ver.meta.version.to_string(),
-                    status,
-                    status_label,
-                    status_tag,
-                    published: ver.meta.published.long(),
-                    published_iso: ver.meta.published.iso(),
-                    change_mechanism_label: ver.meta.change_mechanism.label(),
-                    change_summary: ver.meta.change_summary.clone(),
-                    url: links.versions[i].url.clone(),
-                    is_current: i == links.current,
-                    is_in_force: i == links.current && links.has_in_force,
-                    is_this: i == vi,
-                }
-            })
+            .map(|(i, _)| version_row(doc, links, i, Some(vi)))
             .collect(),
     }
 }
