@@ -18,6 +18,10 @@ use crate::model::SourceFile;
 /// the machine's memory for nothing.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// Data tables (requirements, test cases, results) exported from test-management tools
+/// run larger than prose: 100,000 cases is a few megabytes of CSV per column.
+pub const MAX_DATA_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The sources of a project, sorted by role.
 #[derive(Debug, Default)]
 pub struct Sources {
@@ -47,6 +51,10 @@ pub struct DocumentSources {
     pub versions: Vec<SourceFile>,
     /// How many version files there are, read or not.
     pub version_files: usize,
+    /// The files of its `trace/` folder (and `trace/results/`), sorted by path.
+    pub trace: Vec<SourceFile>,
+    /// How many trace files there are, read or not.
+    pub trace_files: usize,
 }
 
 /// A theme's templates and static files.
@@ -95,8 +103,9 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
     // Classify paths first, then read every file in parallel.
     let mut site = None;
     let mut pages = Vec::new();
-    // Programme folder name, and for each document folder its name and version files.
-    type DocPaths = (String, Vec<PathBuf>);
+    // Programme folder name, and for each document folder its name, version files and
+    // trace files.
+    type DocPaths = (String, Vec<PathBuf>, Vec<PathBuf>);
     let mut programmes: Vec<(String, Vec<DocPaths>)> = Vec::new();
     for entry in sorted_entries(&content, &mut diags, root) {
         let name = file_name(&entry);
@@ -115,7 +124,8 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
                             .into_iter()
                             .filter(|f| f.is_file() && is_version_file(&file_name(f)))
                             .collect();
-                        docs.push((file_name(&d), files));
+                        let trace = trace_paths(&d.join("trace"), &mut diags, root);
+                        docs.push((file_name(&d), files, trace));
                     }
                 }
                 programmes.push((name, docs));
@@ -152,7 +162,7 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
             None
         };
         let mut documents = Vec::new();
-        for (doc_slug, files) in docs {
+        for (doc_slug, files, trace_files) in docs {
             let doc_dir = dir.join(&doc_slug);
             let doc_file = doc_dir.join("document.toml");
             let config = if doc_file.is_file() {
@@ -161,12 +171,21 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
                 None
             };
             let versions = read_all(&files).into_iter().filter_map(&mut keep).collect();
+            let trace = trace_files
+                .par_iter()
+                .map(|p| read_limited(root, p, MAX_DATA_BYTES))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .filter_map(&mut keep)
+                .collect();
             documents.push(DocumentSources {
                 slug: doc_slug,
                 config,
                 config_path: rel(root, &doc_file),
                 versions,
                 version_files: files.len(),
+                trace,
+                trace_files: trace_files.len(),
             });
         }
         sources.programmes.push(ProgrammeSources {
@@ -281,26 +300,72 @@ fn read_theme_dir(
     Ok(())
 }
 
+/// The files of a document's `trace/` folder and of its `results/` folder. Any other
+/// folder there is a mistake worth saying: its files would be silently left out.
+fn trace_paths(dir: &Path, diags: &mut Vec<Diagnostic>, root: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for p in sorted_entries(dir, diags, root) {
+        if p.is_file() {
+            out.push(p);
+        } else if file_name(&p) == "results" {
+            out.extend(
+                sorted_entries(&p, diags, root)
+                    .into_iter()
+                    .filter(|f| f.is_file()),
+            );
+        } else {
+            diags.push(
+                Diagnostic::file_error(
+                    "unexpected-folder",
+                    &rel(root, &p),
+                    "a trace folder holds tables and a `results/` folder, nothing else",
+                )
+                .with_help(
+                    "move result snapshots into trace/results/, or move this folder out of trace/",
+                ),
+            );
+        }
+    }
+    out
+}
+
 /// Reads one source file, refusing what is too large, empty, or not UTF-8.
 pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    read_limited(root, path, MAX_FILE_BYTES)
+}
+
+/// Reads one source file of at most `max` bytes.
+fn read_limited(root: &Path, path: &Path, max: u64) -> Result<SourceFile, Diagnostic> {
     let shown = rel(root, path);
     let unreadable = |e: std::io::Error| {
         Diagnostic::file_error("unreadable", &shown, format!("cannot read this file: {e}"))
     };
     let size = fs::metadata(path).map_err(unreadable)?.len();
-    if size > MAX_FILE_BYTES {
+    if size > max {
         return Err(Diagnostic::file_error(
             "file-too-large",
             &shown,
             format!(
                 "this file is {:.1} MiB; source files may be at most {} MiB",
                 size as f64 / (1024.0 * 1024.0),
-                MAX_FILE_BYTES / (1024 * 1024)
+                max / (1024 * 1024)
             ),
         )
         .with_help("split the document into smaller versions or move data out of it"));
     }
     let bytes = fs::read(path).map_err(unreadable)?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        // What Excel's "Unicode text" and some exporters write.
+        return Err(Diagnostic::file_error(
+            "not-utf8",
+            &shown,
+            "this file is UTF-16 text; attest reads UTF-8",
+        )
+        .with_help("save it as UTF-8 (in Excel: \"CSV UTF-8 (comma delimited)\")"));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -62,46 +62,6 @@ fn check_json_on(root: &Path, date: &str) -> (Value, i32) {
     check_json_with(root, &["--date", date])
 }
 
-/// A warning as `check --format json` prints it.
-fn warning(
-    code: &str,
-    file: &str,
-    line: u64,
-    column: u64,
-    message: &str,
-    help: Option<&str>,
-) -> Value {
-    let mut d = diag(code, file, line, column, message, help);
-    d["severity"] = Value::from("warning");
-    d
-}
-
-/// The text of `html` from the first `start` up to and including the first `end` after
-/// it; panics when either is missing, so a changed page cannot pass silently.
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let i = html
-        .find(start)
-        .unwrap_or_else(|| panic!("`{start}` is not in:\n{html}"));
-    let j = html[i..]
-        .find(end)
-        .unwrap_or_else(|| panic!("`{end}` does not follow `{start}` in:\n{html}"));
-    &html[i..i + j + end.len()]
-}
-
-/// The `<main>` element of a page.
-fn main_of(html: &str) -> &str {
-    between(html, "<main", "</main>")
-}
-
-/// The lines of `block` that contain `needle`, trimmed.
-fn lines_with<'a>(block: &'a str, needle: &str) -> Vec<&'a str> {
-    block
-        .lines()
-        .filter(|l| l.contains(needle))
-        .map(str::trim)
-        .collect()
-}
-
 /// `text` with the capitals of "Secretary of State" restored. Pages lower-case the
 /// mechanism label whole (the bug `proper_nouns_in_change_mechanisms_keep_their_capitals`);
 /// the other tests compare with what a reader should see, before and after the fix.

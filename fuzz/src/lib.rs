@@ -57,6 +57,8 @@ pub fn sources(
         config_path: format!("content/p/{slug}/document.toml"),
         version_files: versions.len(),
         versions,
+        trace: Vec::new(),
+        trace_files: 0,
     };
     Sources {
         root: PathBuf::from("/nonexistent-fuzz-root"),

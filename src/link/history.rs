@@ -641,6 +641,7 @@ mod tests {
             config: toml::from_str("id = \"D\"\nkind = \"svtad\"\ntitle = \"T\"\n").unwrap(),
             versions,
             incomplete: false,
+            trace: Default::default(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! does not exist.
 
 pub mod history;
+pub mod trace;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub struct SiteGraph {
     pub pages: Vec<BodyLinks>,
     /// Where each document id lives: (programme index, document index).
     pub index: HashMap<DocId, (usize, usize)>,
+    /// For each programme, its traceability graph (empty when it has no trace tables).
+    pub traces: Vec<trace::TraceGraph>,
 }
 
 /// A document's URLs and which version is in force.
@@ -168,10 +171,64 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
         .collect();
 
     diags.extend(history_diags);
+
+    // Traces next: documents may refer to requirements and tests.
+    type Tables = Vec<(usize, crate::model::TraceTables)>;
+    let tables: Vec<Tables> = site
+        .programmes
+        .iter_mut()
+        .map(|p| {
+            p.documents
+                .iter_mut()
+                .enumerate()
+                .map(|(di, d)| (di, std::mem::take(&mut d.trace)))
+                .filter(|(_, t)| !t.is_empty())
+                .collect()
+        })
+        .collect();
+    let mut traces = Vec::new();
+    let mut trace_targets: HashMap<String, Resolved> = HashMap::new();
+    let mut trace_incomplete = false;
+    for (pi, tables) in tables.into_iter().enumerate() {
+        let view = trace::DocView {
+            programme: &site.programmes[pi],
+            links: &documents[pi],
+            index: &index,
+            pi,
+            unreliable: &site.unreliable,
+        };
+        let sources = tables.iter().map(|(di, _)| *di).collect();
+        let tables = tables.into_iter().map(|(_, t)| t).collect();
+        let (mut graph, d) = trace::build(&view, tables, &base, today);
+        graph.sources = sources;
+        trace_incomplete |= graph.incomplete;
+        diags.extend(d);
+        let reqs = graph
+            .requirements
+            .iter()
+            .map(|r| (r.req.id.value.as_str(), &r.url));
+        let tests = graph
+            .tests
+            .iter()
+            .map(|t| (t.test.id.value.as_str(), &t.url));
+        for (id, url) in reqs.chain(tests) {
+            trace_targets.insert(
+                id.to_owned(),
+                Resolved {
+                    href: url.clone(),
+                    text: id.to_owned(),
+                },
+            );
+        }
+        traces.push(graph);
+    }
+
     let ctx = Ctx {
         site: &site,
         index: &index,
         documents: &documents,
+        trace_targets: &trace_targets,
+        trace_incomplete,
     };
     // For each programme, document and version: its references and visible terms.
     type PerVersion = Vec<(Vec<Resolved>, Vec<VisibleTerm>)>;
@@ -241,6 +298,7 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
             documents,
             pages,
             index,
+            traces,
         },
         diags,
     )
@@ -296,6 +354,10 @@ struct Ctx<'a> {
     site: &'a Site,
     index: &'a HashMap<DocId, (usize, usize)>,
     documents: &'a [Vec<DocLinks>],
+    /// Requirements and tests by id.
+    trace_targets: &'a HashMap<String, Resolved>,
+    /// Some trace table did not parse: an unknown id may be in it.
+    trace_incomplete: bool,
 }
 
 impl Ctx<'_> {
@@ -495,12 +557,29 @@ impl Ctx<'_> {
                             return Resolved::default_for(&r.raw);
                         }
                         let Some((doc, links)) = self.doc(id) else {
-                            let ids: Vec<&str> = self.index.keys().map(DocId::as_str).collect();
+                            match (&r.target, self.trace_targets.get(id.as_str())) {
+                                (RefTarget::Document(_), Some(t)) => return t.clone(),
+                                (RefTarget::Clause(_, n), Some(_)) => {
+                                    diags.push(unresolved(format!("`[[{}]]`: {id} is a requirement or test, which has no clause {n}", r.raw))
+                                        .with_help(format!("write `[[{id}]]`")));
+                                    return Resolved::default_for(&r.raw);
+                                }
+                                _ => {}
+                            }
+                            if self.trace_incomplete {
+                                return Resolved::default_for(&r.raw);
+                            }
+                            let ids: Vec<&str> = self.index.keys().map(DocId::as_str).chain(self.trace_targets.keys().map(String::as_str)).collect();
+                            let (what, kind) = if self.trace_targets.is_empty() {
+                                ("document", "documents")
+                            } else {
+                                ("document, requirement or test", "ids")
+                            };
                             diags.push(with_suggestions(
-                                unresolved(format!("`[[{}]]`: there is no document {id}", r.raw)),
+                                unresolved(format!("`[[{}]]`: there is no {what} {id}", r.raw)),
                                 id.as_str(),
                                 ids,
-                                "documents",
+                                kind,
                             ));
                             return Resolved::default_for(&r.raw);
                         };

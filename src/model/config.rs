@@ -62,6 +62,10 @@ pub struct ProgrammeConfig {
     pub phases: Vec<PhaseConfig>,
     #[serde(default)]
     pub releases: Vec<ReleaseConfig>,
+    /// The parts of the solution that requirements belong to. When none are declared,
+    /// a requirement's component is free text.
+    #[serde(default)]
+    pub components: Vec<ComponentConfig>,
 }
 
 /// A test phase a programme declares (PIT, SIT, UIT ...).
@@ -78,6 +82,16 @@ pub struct PhaseConfig {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReleaseConfig {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// A component of the solution under test (the Self Service Interface ...).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentConfig {
     pub id: String,
     pub name: String,
     #[serde(default)]

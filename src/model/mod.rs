@@ -7,13 +7,18 @@
 
 mod config;
 mod ids;
+mod trace;
 mod version;
 
 pub use config::{
-    ChangeMechanism, Date, DocKind, DocumentConfig, PageMeta, Party, PhaseConfig, ProgrammeConfig,
-    ReleaseConfig, SiteConfig, VersionMeta, VersionStatus,
+    ChangeMechanism, ComponentConfig, Date, DocKind, DocumentConfig, PageMeta, Party, PhaseConfig,
+    ProgrammeConfig, ReleaseConfig, SiteConfig, VersionMeta, VersionStatus,
 };
 pub use ids::{ClauseNumber, DocId};
+pub use trace::{
+    Coverage, CoverageRow, Outcome, ReqId, Requirement, ResultSnapshot, Span, Spanned, Test,
+    TestId, TestLevel, TestResult, TraceTables,
+};
 pub use version::Version;
 
 use std::collections::HashSet;
@@ -80,6 +85,8 @@ pub struct Document {
     pub versions: Vec<DocVersion>,
     /// Some version file of this document could not be parsed.
     pub incomplete: bool,
+    /// Its traceability tables (`trace/`), for a CTD or TCD; empty otherwise.
+    pub trace: TraceTables,
 }
 
 /// One version of a document: its facts and its parsed text.

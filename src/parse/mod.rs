@@ -8,7 +8,9 @@
 
 mod front_matter;
 mod markdown;
+pub mod table;
 mod toml_source;
+mod trace;
 
 pub use markdown::parse_target;
 
@@ -19,8 +21,8 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::load::{DocumentSources, ProgrammeSources, Sources};
 use crate::model::{
-    Body, DocId, DocVersion, Document, Page, PageMeta, Programme, ProgrammeConfig, Site,
-    SiteConfig, SourceFile, Version, VersionMeta,
+    Body, DocId, DocKind, DocVersion, Document, DocumentConfig, Page, PageMeta, Programme,
+    ProgrammeConfig, Site, SiteConfig, SourceFile, Version, VersionMeta,
 };
 
 use toml_source::from_toml;
@@ -152,7 +154,10 @@ fn missing_file(path: &str, what: &str, folder: &str, keys: &str) -> Diagnostic 
 fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let config = match &d.config {
-        Some(f) => take(from_toml(f, 0, f.text.len(), "document.toml"), &mut diags),
+        Some(f) => take(
+            from_toml::<DocumentConfig>(f, 0, f.text.len(), "document.toml"),
+            &mut diags,
+        ),
         None => {
             diags.push(missing_file(
                 &d.config_path,
@@ -208,6 +213,27 @@ fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
             .with_help("add a file such as v0.1.md beside document.toml"),
         );
     }
+    let (mut trace, trace_diags) = trace::parse_trace(&d.trace);
+    trace.incomplete |= d.trace.len() < d.trace_files;
+    diags.extend(trace_diags);
+    if let (Some(config), Some(first)) = (&config, d.trace.first()) {
+        if !matches!(config.kind, DocKind::Ctd | DocKind::Tcd) {
+            diags.push(
+                Diagnostic::file_error(
+                    "misplaced-trace",
+                    &first.path,
+                    format!(
+                        "trace tables belong to a CTD or TCD, and {} is a {}",
+                        config.id,
+                        config.kind.label()
+                    ),
+                )
+                .with_help(
+                    "move the trace/ folder into the folder of the CTD or TCD it belongs to",
+                ),
+            );
+        }
+    }
     let doc = config
         .zip(d.config.clone())
         .map(|(config, source)| Document {
@@ -216,6 +242,7 @@ fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
             config,
             versions,
             incomplete,
+            trace,
         });
     (doc, diags)
 }

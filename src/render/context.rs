@@ -108,6 +108,20 @@ pub struct ProgrammeDetail {
     pub summary: ProgrammeSummary,
     pub phases: Vec<StageInfo>,
     pub releases: Vec<StageInfo>,
+    /// The programme's traceability, when it has trace tables.
+    pub trace: Option<TraceSummary>,
+}
+
+/// A programme's traceability in brief, for its page.
+#[derive(Debug, Serialize)]
+pub struct TraceSummary {
+    pub url: String,
+    pub matrix_url: String,
+    pub requirements: usize,
+    pub tests: usize,
+    pub traced_pct: usize,
+    pub uncovered: usize,
+    pub suspect: usize,
 }
 
 /// A document version's page (also the document's own page, for the version in force).
@@ -147,6 +161,8 @@ pub struct DocumentInfo {
     pub phases: Vec<String>,
     pub parent: Option<DocRef>,
     pub children: Vec<DocSummary>,
+    /// The programme's traceability pages, for a document whose tables feed them.
+    pub trace_url: Option<String>,
 }
 
 /// A release named by a document: its id and, when the programme declares it, its name

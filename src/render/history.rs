@@ -169,6 +169,8 @@ pub struct RedlinePage {
     pub to: RedlineVersion,
     pub counts: ChangeCounts,
     pub items: Vec<RedlineItem>,
+    /// The requirements whose source clause the change touches.
+    pub coverage_impact: Vec<super::trace::ImpactRow>,
 }
 
 #[derive(Debug, Serialize)]
@@ -391,6 +393,7 @@ pub fn redline_page(
         to: version(diff.to),
         counts: ChangeCounts::of(diff),
         items,
+        coverage_impact: Vec::new(),
     }
 }
 

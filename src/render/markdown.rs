@@ -15,16 +15,26 @@ pub struct MarkdownContext<'a> {
     pub sanitizer: &'a Sanitizer,
 }
 
-/// Where each clause's changes over time are shown, for the clauses that have changed:
-/// a paragraph clause with a history links to it.
-pub type ClauseHistoryUrl<'a> = &'a dyn Fn(&ClauseNumber) -> Option<String>;
+/// What is written at the foot of a paragraph clause, as HTML this renderer's callers
+/// built (a link to its history, the requirements that trace to it); `None` for nothing.
+pub type ClauseFooter<'a> = &'a dyn Fn(&ClauseNumber) -> Option<String>;
+
+/// The link from a changed clause to its changes over time.
+pub fn history_link_html(n: &ClauseNumber, url: &str) -> String {
+    let mut a = String::from("<p class=\"clause-history-link\"><a href=\"");
+    let _ = pulldown_cmark_escape::escape_href(&mut a, url);
+    a.push_str(&format!(
+        "\">Changes to clause {n}<span class=\"visually-hidden\"> over time</span></a></p>"
+    ));
+    a
+}
 
 /// Renders a body to HTML. `links` must be the links `link` resolved for this body.
 pub fn to_html(
     body: &Body,
     links: &BodyLinks,
     cx: &MarkdownContext,
-    history: Option<ClauseHistoryUrl>,
+    history: Option<ClauseFooter>,
 ) -> String {
     let md = body.markdown();
     let terms = TermLinker::new(links);
@@ -231,7 +241,7 @@ struct Writer<'a, 'b> {
     next_ref: usize,
     /// A paragraph clause's `<div>`s are open.
     clause_open: bool,
-    history: Option<ClauseHistoryUrl<'b>>,
+    history: Option<ClauseFooter<'b>>,
     /// The link to the open clause's history, written as it closes.
     clause_history_link: Option<String>,
     /// Bytes of the next text event that are a clause number already written.
@@ -328,14 +338,7 @@ impl Writer<'_, '_> {
                 "<div class=\"clause\" id=\"{anchor}\"><a class=\"clause-number\" href=\"#{anchor}\" aria-label=\"Clause {n}\">{n}</a><div class=\"clause-body\">"
             ));
             self.clause_open = true;
-            self.clause_history_link = self.history.and_then(|url_of| url_of(n)).map(|url| {
-                let mut a = String::from("<p class=\"clause-history-link\"><a href=\"");
-                let _ = pulldown_cmark_escape::escape_href(&mut a, &url);
-                a.push_str(&format!(
-                    "\">Changes to clause {n}<span class=\"visually-hidden\"> over time</span></a></p>"
-                ));
-                a
-            });
+            self.clause_history_link = self.history.and_then(|footer| footer(n));
             self.skip_number = ClauseNumber::parse_prefix(&self.body.markdown()[start..], 2)
                 .map_or(0, |(_, len)| len);
         }

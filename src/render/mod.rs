@@ -10,6 +10,7 @@ mod highlight;
 pub mod history;
 mod markdown;
 mod sanitize;
+pub mod trace;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -46,6 +47,10 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "history.html",
     "redline.html",
     "clauses.html",
+    "trace.html",
+    "matrix.html",
+    "requirement.html",
+    "test.html",
 ];
 
 /// Compiles the theme's templates, with autoescaping on for HTML.
@@ -141,6 +146,24 @@ enum Job {
     },
     /// The feed of every version of every document.
     SiteFeed,
+    /// A programme's traceability overview.
+    TraceOverview(usize),
+    /// One page of one view of a programme's matrix.
+    Matrix {
+        pi: usize,
+        view: usize,
+        page: usize,
+    },
+    Requirement {
+        pi: usize,
+        ri: usize,
+    },
+    Test {
+        pi: usize,
+        ti: usize,
+    },
+    /// A programme's trace exports.
+    TraceFiles(usize),
     Page(usize),
     NotFound,
 }
@@ -193,6 +216,30 @@ pub fn render(
     }
     jobs.extend((0..graph.site.pages.len()).map(Job::Page));
     jobs.push(Job::SiteFeed);
+    let views: Vec<Vec<trace::MatrixView>> = graph
+        .site
+        .programmes
+        .iter()
+        .zip(&graph.traces)
+        .map(|(prog, t)| {
+            if t.is_empty() {
+                Vec::new()
+            } else {
+                trace::views(prog, t)
+            }
+        })
+        .collect();
+    for (pi, t) in graph.traces.iter().enumerate() {
+        if t.is_empty() {
+            continue;
+        }
+        jobs.extend([Job::TraceOverview(pi), Job::TraceFiles(pi)]);
+        for (view, v) in views[pi].iter().enumerate() {
+            jobs.extend((0..v.pages()).map(|page| Job::Matrix { pi, view, page }));
+        }
+        jobs.extend((0..t.requirements.len()).map(|ri| Job::Requirement { pi, ri }));
+        jobs.extend((0..t.tests.len()).map(|ti| Job::Test { pi, ti }));
+    }
 
     let highlighter = Highlighter::new();
     let sanitizer = Sanitizer::default();
@@ -214,7 +261,7 @@ pub fn render(
     let diags: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|job| {
-            let r = render_job(graph, tera, &base, &md, job, &counted_sink);
+            let r = render_job(graph, tera, &base, &md, &views, job, &counted_sink);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(n, total);
             r.err()
@@ -266,6 +313,7 @@ fn render_job(
     tera: &Tera,
     base: &tera::Context,
     md: &MarkdownContext,
+    views: &[Vec<trace::MatrixView>],
     job: &Job,
     sink: &Sink,
 ) -> Result<(), Diagnostic> {
@@ -352,6 +400,20 @@ fn render_job(
                         .iter()
                         .map(|r| stage("release", &r.id, &r.name, &r.summary))
                         .collect(),
+                    trace: {
+                        let t = &graph.traces[pi];
+                        (!t.is_empty()).then(|| TraceSummary {
+                            url: t.url.clone(),
+                            matrix_url: format!("{}matrix/", t.url),
+                            requirements: t.requirements.len(),
+                            tests: t.tests.len(),
+                            traced_pct: (t.figures.total.traced * 100)
+                                .checked_div(t.figures.total.requirements)
+                                .unwrap_or(0),
+                            uncovered: t.figures.total.uncovered,
+                            suspect: t.figures.total.suspect,
+                        })
+                    },
                 },
             };
             let crumbs = [home_crumb(b)];
@@ -474,7 +536,8 @@ fn render_job(
             let Some(diff) = diff else {
                 return Ok(());
             };
-            let page = history::redline_page(doc, links, diff, kind);
+            let mut page = history::redline_page(doc, links, diff, kind);
+            page.coverage_impact = trace::impact_rows(graph, pi, di, diff);
             let title = format!(
                 "{}: changes from version {} to version {}",
                 doc.config.id, page.from.version, page.to.version
@@ -541,6 +604,82 @@ fn render_job(
                 entries,
             );
             Ok(data_file(b, &url, feed))
+        }
+        Job::TraceOverview(pi) => {
+            let prog = &graph.site.programmes[pi];
+            let page = trace::overview(graph, pi, &views[pi]);
+            let url = graph.traces[pi].url.clone();
+            trace_page(
+                graph,
+                tera,
+                base,
+                pi,
+                "trace.html",
+                format!("{}: traceability", prog.config.id),
+                &url,
+                &page,
+                false,
+            )
+        }
+        Job::Matrix { pi, view, page } => {
+            let v = &views[pi][view];
+            let p = trace::matrix_page(graph, pi, &views[pi], view, page);
+            let mut title = p.heading.clone();
+            if v.pages() > 1 {
+                title.push_str(&format!(" (page {} of {})", page + 1, v.pages()));
+            }
+            trace_page(
+                graph,
+                tera,
+                base,
+                pi,
+                "matrix.html",
+                title,
+                &v.page_url(page),
+                &p,
+                true,
+            )
+        }
+        Job::Requirement { pi, ri } => {
+            let r = &graph.traces[pi].requirements[ri];
+            let p = trace::requirement_page(graph, pi, ri);
+            let title = format!("{}: {}", r.req.id.value, r.req.title);
+            trace_page(
+                graph,
+                tera,
+                base,
+                pi,
+                "requirement.html",
+                title,
+                &r.url,
+                &p,
+                true,
+            )
+        }
+        Job::Test { pi, ti } => {
+            let t = &graph.traces[pi].tests[ti];
+            let p = trace::test_page(graph, pi, ti);
+            let title = format!("{}: {}", t.test.id.value, t.test.title);
+            trace_page(graph, tera, base, pi, "test.html", title, &t.url, &p, true)
+        }
+        Job::TraceFiles(pi) => {
+            let t = &graph.traces[pi];
+            let files = trace::export::files(t).map_err(|e| {
+                Diagnostic::file_error(
+                    "write-failed",
+                    &t.url,
+                    format!("the trace exports could not be written: {e}"),
+                )
+            })?;
+            for (name, bytes) in files {
+                let url = format!("{}{name}", t.url);
+                sink(OutputFile {
+                    path: url.strip_prefix(b.as_str()).unwrap_or(&url).to_owned(),
+                    bytes,
+                    url: None,
+                })?;
+            }
+            return Ok(());
         }
         Job::Page(i) => {
             let p = &graph.site.pages[i];
@@ -615,6 +754,45 @@ fn doc_subpage<T: Serialize>(
 ) -> Result<OutputFile, Diagnostic> {
     let (_, _, crumbs, prog_id) = doc_parts(graph, pi, di);
     let info = PageInfo::new(graph, title, url, None, prog_id);
+    page_file(
+        tera,
+        base,
+        template,
+        &info,
+        &crumbs,
+        page,
+        &out_path(&graph.base, url),
+    )
+}
+
+/// A traceability page, below the programme (and below the overview when `deep`).
+#[allow(clippy::too_many_arguments)]
+fn trace_page<T: Serialize>(
+    graph: &SiteGraph,
+    tera: &Tera,
+    base: &tera::Context,
+    pi: usize,
+    template: &str,
+    title: String,
+    url: &str,
+    page: &T,
+    deep: bool,
+) -> Result<OutputFile, Diagnostic> {
+    let prog = &graph.site.programmes[pi];
+    let mut crumbs = vec![
+        home_crumb(&graph.base),
+        Crumb {
+            title: prog.config.name.clone(),
+            url: format!("{}{}/", graph.base, prog.slug),
+        },
+    ];
+    if deep {
+        crumbs.push(Crumb {
+            title: "Traceability".into(),
+            url: graph.traces[pi].url.clone(),
+        });
+    }
+    let info = PageInfo::new(graph, title, url, None, Some(prog.config.id.clone()));
     page_file(
         tera,
         base,
@@ -728,6 +906,10 @@ fn document_page(
             phases: doc.config.phases.clone(),
             parent,
             children,
+            trace_url: graph.traces[pi]
+                .sources
+                .contains(&di)
+                .then(|| graph.traces[pi].url.clone()),
         },
         version: VersionInfo {
             version: v.meta.version.to_string(),
@@ -765,13 +947,29 @@ fn document_page(
         body: {
             // Clauses changed or inserted after the first version link to their history.
             let clauses_url = history::HistoryUrls::of(links).clauses;
-            let url_of = |n: &crate::model::ClauseNumber| {
+            let history_link = |n: &crate::model::ClauseNumber| {
                 h.clauses
                     .get(n)
                     .filter(|events| events.iter().any(|e| e.version > 0))
-                    .map(|_| format!("{clauses_url}#{}", n.anchor()))
+                    .map(|_| {
+                        markdown::history_link_html(n, &format!("{clauses_url}#{}", n.anchor()))
+                    })
             };
-            markdown::to_html(&v.body, body_links, md, Some(&url_of))
+            // The requirements that trace to a clause cite the version in force.
+            let tracing = (vi == links.current).then(|| &graph.traces[pi]);
+            let footer = |n: &crate::model::ClauseNumber| {
+                let history = history_link(n);
+                let traced = tracing.and_then(|t| trace::traced_by_html(t, di, n));
+                match (history, traced) {
+                    (None, None) => None,
+                    (a, b) => Some(format!(
+                        "{}{}",
+                        a.unwrap_or_default(),
+                        b.unwrap_or_default()
+                    )),
+                }
+            };
+            markdown::to_html(&v.body, body_links, md, Some(&footer))
         },
         versions: doc
             .versions

@@ -250,6 +250,20 @@ pub fn diag(
     d
 }
 
+/// A warning as `check --format json` prints it.
+pub fn warning(
+    code: &str,
+    file: &str,
+    line: u64,
+    column: u64,
+    message: &str,
+    help: Option<&str>,
+) -> Value {
+    let mut d = diag(code, file, line, column, message, help);
+    d["severity"] = Value::from("warning");
+    d
+}
+
 /// Asserts that `actual` is exactly the JSON array `expected`, printing both in full
 /// when they differ.
 pub fn assert_diags(actual: &Value, expected: &[Value]) {
@@ -489,4 +503,30 @@ pub fn broken_links(site: &Path, base: &str) -> (Vec<BrokenLink>, usize) {
         }
     }
     (broken, checked)
+}
+
+/// The text of `html` from the first `start` up to and including the first `end` after
+/// it; panics when either is missing, so a changed page cannot pass silently.
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("`{start}` is not in:\n{html}"));
+    let j = html[i..]
+        .find(end)
+        .unwrap_or_else(|| panic!("`{end}` does not follow `{start}` in:\n{html}"));
+    &html[i..i + j + end.len()]
+}
+
+/// The `<main>` element of a page.
+pub fn main_of(html: &str) -> &str {
+    between(html, "<main", "</main>")
+}
+
+/// The lines of `block` that contain `needle`, trimmed.
+pub fn lines_with<'a>(block: &'a str, needle: &str) -> Vec<&'a str> {
+    block
+        .lines()
+        .filter(|l| l.contains(needle))
+        .map(str::trim)
+        .collect()
 }
