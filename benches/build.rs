@@ -9,6 +9,8 @@ use std::time::Instant;
 
 mod support;
 
+use support::{peak_rss_mib, walk_bytes};
+
 // The same allocator as the attest binary, so the figures are the binary's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -38,28 +40,4 @@ fn main() {
     );
     support::print_stages(&report);
     println!("peak memory (VmHWM): {:.0} MiB", peak_rss_mib());
-}
-
-fn walk_bytes(dir: &std::path::Path) -> u64 {
-    let mut total = 0;
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            total += walk_bytes(&p);
-        } else if let Ok(m) = e.metadata() {
-            total += m.len();
-        }
-    }
-    total
-}
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }

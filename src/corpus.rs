@@ -321,3 +321,166 @@ pub fn generate_history(dir: &Path, versions: usize, clauses: usize, seed: u64) 
     }
     Ok(())
 }
+
+/// The shape of a generated trace.
+#[derive(Debug, Clone, Copy)]
+pub struct TraceSpec {
+    pub requirements: usize,
+    /// Test cases; there is one scenario for every five.
+    pub cases: usize,
+    /// Result snapshots, each reporting about six cases in ten.
+    pub snapshots: usize,
+    pub seed: u64,
+}
+
+const COMPONENTS: &[(&str, &str)] = &[
+    ("SSI", "Self Service Interface"),
+    ("SSMI", "Self Service Management Interface"),
+    ("INC", "Incident management"),
+    ("CHO", "Communications Hub ordering"),
+    ("CHR", "Communications Hub returns"),
+    ("MFA", "Multi-factor authentication"),
+    ("RPT", "Reporting"),
+    ("MIG", "Data migration"),
+    ("NFR", "Performance and capacity"),
+    ("SEC", "Security"),
+];
+
+const PHASES: &[&str] = &["PIT", "SIT", "UIT"];
+
+/// Adds a CTD with trace tables to a corpus that [`generate`] wrote with `spec`: its
+/// requirements cite clauses of the generated documents, its cases and scenarios cover
+/// the requirements, and about one requirement in a hundred is uncovered and one in
+/// fifty suspect, so the gap pages have rows. Returns the number of tests written.
+pub fn generate_trace(dir: &Path, spec: &Spec, trace: &TraceSpec) -> io::Result<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(trace.seed);
+    let prog = dir.join("content/gen");
+    let mut programme = String::from("id = \"GEN\"\nname = \"Generated programme\"\n");
+    for p in PHASES {
+        let _ = write!(
+            programme,
+            "\n[[phases]]\nid = \"{p}\"\nname = \"Phase {p}\"\n"
+        );
+    }
+    programme.push_str("\n[[releases]]\nid = \"R1\"\nname = \"Release 1\"\n\n[[releases]]\nid = \"R2\"\nname = \"Release 2\"\n");
+    for (id, name) in COMPONENTS {
+        let _ = write!(
+            programme,
+            "\n[[components]]\nid = \"{id}\"\nname = \"{name}\"\n"
+        );
+    }
+    fs::write(prog.join("programme.toml"), programme)?;
+
+    let ctd = prog.join("ctd");
+    fs::create_dir_all(ctd.join("trace/results"))?;
+    fs::write(
+        ctd.join("document.toml"),
+        "id = \"GEN-CTD\"\nkind = \"ctd\"\ntitle = \"Generated CTD\"\nparent = \"GEN-0000\"\nrelease = \"R1\"\nphases = [\"PIT\", \"SIT\", \"UIT\"]\n",
+    )?;
+    fs::write(
+        ctd.join("v1.0.md"),
+        "+++\nversion = \"1.0\"\nstatus = \"approved\"\npublished = 2025-01-10\nchange_mechanism = \"tag-approval\"\nchange_summary = \"Generated.\"\n+++\n\n# 1 Trace\n\n1.1 The trace tables are published alongside this document.\n",
+    )?;
+
+    let req_id = |i: usize| format!("REQ-{}-{i:05}", COMPONENTS[i % COMPONENTS.len()].0);
+    let mut out = String::from("id,title,source,component,release\n");
+    for i in 0..trace.requirements {
+        let _ = writeln!(
+            out,
+            "{},{},GEN-{:04} {}.{},{},R{}",
+            req_id(i),
+            title_words(&mut rng),
+            rng.random_range(0..spec.documents),
+            rng.random_range(1..=spec.sections),
+            rng.random_range(2..=spec.clauses_per_section),
+            COMPONENTS[i % COMPONENTS.len()].0,
+            1 + usize::from(i % 10 == 9),
+        );
+    }
+    fs::write(ctd.join("trace/requirements.csv"), out)?;
+
+    // Every requirement but one in a hundred is covered by some scenario.
+    let covered: Vec<usize> = (0..trace.requirements).filter(|i| i % 100 != 37).collect();
+    let scenarios = trace.cases.div_ceil(5).max(1);
+    let mut scenario_reqs: Vec<Vec<usize>> = vec![Vec::new(); scenarios];
+    for (k, &r) in covered.iter().enumerate() {
+        scenario_reqs[k % scenarios].push(r);
+    }
+    let mut out = String::from("id,title,phase,covers\n");
+    for (s, reqs) in scenario_reqs.iter_mut().enumerate() {
+        if reqs.is_empty() {
+            reqs.push(covered[rng.random_range(0..covered.len())]);
+        }
+        let ids: Vec<String> = reqs.iter().map(|&r| req_id(r)).collect();
+        let _ = writeln!(
+            out,
+            "TS-{s:05},{},{},{}",
+            title_words(&mut rng),
+            PHASES[s % PHASES.len()],
+            ids.join(";")
+        );
+    }
+    fs::write(ctd.join("trace/scenarios.csv"), out)?;
+
+    let mut out = String::from("id,title,phase,scenario,covers\n");
+    let mut cases = Vec::with_capacity(trace.cases);
+    for c in 0..trace.cases {
+        let s = c / 5;
+        let id = format!("TC-{s:05}-{:02}", c % 5 + 1);
+        // Half the cases cover their scenario's requirements; the rest name one.
+        let covers = if c % 2 == 0 {
+            String::new()
+        } else {
+            let reqs = &scenario_reqs[s];
+            req_id(reqs[rng.random_range(0..reqs.len())])
+        };
+        let _ = writeln!(
+            out,
+            "{id},{},{},TS-{s:05},{covers}",
+            title_words(&mut rng),
+            PHASES[s % PHASES.len()]
+        );
+        cases.push(id);
+    }
+    fs::write(ctd.join("trace/cases.csv"), out)?;
+
+    let mut out = String::from("requirement,coverage,reviewed,rationale,risk,mitigation\n");
+    for &r in &covered {
+        let (coverage, rationale) = match rng.random_range(0..20) {
+            0 => ("partial", "Part of it is proved by inspection"),
+            1 => ("deferred", "Deferred to a later phase"),
+            _ => ("full", ""),
+        };
+        // One review in fifty predates every generated version, so some are suspect.
+        let reviewed = if r % 50 == 3 {
+            "2024-12-01"
+        } else {
+            "2026-01-15"
+        };
+        let _ = writeln!(out, "{},{coverage},{reviewed},{rationale},,", req_id(r));
+    }
+    fs::write(ctd.join("trace/coverage.csv"), out)?;
+
+    let outcomes = [
+        "passed", "passed", "passed", "passed", "failed", "blocked", "not-run",
+    ];
+    for n in 0..trace.snapshots {
+        let mut out = String::from("test,result,note\n");
+        for id in &cases {
+            if rng.random_bool(0.6) {
+                let outcome = outcomes[rng.random_range(0..outcomes.len())];
+                let note = if outcome == "failed" {
+                    format!("TI-{:05}", rng.random_range(0..100_000))
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(out, "{id},{outcome},{note}");
+            }
+        }
+        fs::write(
+            ctd.join(format!("trace/results/2026-{:02}-01.csv", 1 + n % 12)),
+            out,
+        )?;
+    }
+    Ok(scenarios + trace.cases)
+}

@@ -50,3 +50,56 @@ fn a_generated_corpus_builds_with_every_link_resolving() {
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
 }
+
+#[test]
+fn a_generated_trace_builds_with_every_link_resolving() {
+    let dir = tempdir();
+    let spec = attest::corpus::Spec::pages(60, 1);
+    attest::corpus::generate(dir.path(), &spec).unwrap();
+    let trace = attest::corpus::TraceSpec {
+        requirements: 300,
+        cases: 1000,
+        snapshots: 2,
+        seed: 3,
+    };
+    assert_eq!(
+        attest::corpus::generate_trace(dir.path(), &spec, &trace).unwrap(),
+        1200
+    );
+    let (diags, code) = check_json(dir.path());
+    assert_eq!(code, 0, "{diags}");
+    let diags = diags.as_array().unwrap();
+    // Requirements 37, 137 and 237 are left uncovered; nothing is an error.
+    let uncovered: Vec<&str> = diags
+        .iter()
+        .filter(|d| d["code"] == "uncovered-requirement")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        uncovered,
+        vec![
+            "no scenario or case covers REQ-MIG-00037",
+            "no scenario or case covers REQ-MIG-00137",
+            "no scenario or case covers REQ-MIG-00237",
+        ]
+    );
+    assert!(diags.iter().all(|d| d["severity"] == "warning"
+        && (d["code"] == "uncovered-requirement" || d["code"] == "suspect-trace")));
+
+    build_ok(dir.path(), &[]);
+    let public = dir.path().join("public");
+    let (broken, _) = broken_links(&public, "/");
+    assert!(
+        broken.is_empty(),
+        "{} broken, first: {:?}",
+        broken.len(),
+        broken[0]
+    );
+    let rows = |name: &str| read(&public, &format!("gen/trace/{name}")).lines().count() - 1;
+    assert_eq!(rows("requirements.csv"), 300);
+    assert_eq!(rows("tests.csv"), 1200);
+    assert_eq!(rows("coverage.csv"), 297);
+    // 100 requirements a matrix page.
+    assert!(public.join("gen/trace/matrix/3/index.html").exists());
+    assert!(!public.join("gen/trace/matrix/4").exists());
+}

@@ -766,3 +766,20 @@ fn a_case_of_an_unknown_scenario() {
         )],
     );
 }
+
+#[test]
+fn a_much_cited_clause_lists_the_first_requirements_and_counts_the_rest() {
+    let site = fixture("trace");
+    let mut extra = String::new();
+    for i in 1..=30 {
+        extra.push_str(&format!(
+            "REQ-C-{i:03},Another login rule {i},P-SPEC 1.1,A,R1,\n"
+        ));
+    }
+    append(site.path(), REQS, extra.as_bytes());
+    build_ok(site.path(), &["--date", DATE]);
+    let html = page(&site, "prog/spec/index.html");
+    let list = between(&html, "<summary>Traced by 31 requirements<span class=\"visually-hidden\"> to clause 1.1</span></summary>", "</details>");
+    assert_eq!(list.matches("<li>").count(), 25);
+    assert!(list.contains("<p>And 6 more, listed with their source clause in <a href=\"/prog/trace/requirements.csv\">the requirements table (CSV)</a>.</p>"));
+}

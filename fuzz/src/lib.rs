@@ -93,6 +93,7 @@ fn texts(sources: &Sources) -> Vec<SourceFile> {
         for d in &p.documents {
             out.extend(d.config.iter().cloned());
             out.extend(d.versions.iter().cloned());
+            out.extend(d.trace.iter().cloned());
         }
     }
     out
@@ -228,4 +229,64 @@ pub fn html_links(data: &[u8]) {
     let mut n = 0usize;
     linkcheck::scan(html, &mut |_, _| n += 1);
     assert!(n <= html.matches('=').count(), "more values than `=` signs");
+}
+
+/// The trace tables of the `csv_tables` target, in the order its input gives them.
+pub const TRACE_FILES: [&str; 5] = [
+    "requirements",
+    "scenarios",
+    "cases",
+    "coverage",
+    "results/2025-05-01",
+];
+
+/// Valid tables, for the parts an input leaves out: a requirement on the parent's
+/// clause 2.1, a scenario and a case covering it, its coverage and a result.
+pub const TRACE_DEFAULTS: [&str; 5] = [
+    "id,title,source,component,release\nREQ-1,Record issues,P-SVTAD 2.1,Core,R1\n",
+    "id,title,phase,covers\nTS-1,Raise an issue,PIT,REQ-1\n",
+    "id,title,phase,scenario,covers\nTC-1,Raise one,PIT,TS-1,\n",
+    "requirement,coverage,reviewed,rationale\nREQ-1,full,2025-05-01,\n",
+    "test,result,note\nTC-1,passed,\n",
+];
+
+/// Trace tables: the input is up to five CSV files split at [`SEPARATOR`] (see
+/// [`TRACE_FILES`]); an input that starts with `toml` is read as TOML tables instead.
+/// They belong to a CTD below the parent SVTAD, and go through the whole pipeline.
+/// Returns the diagnostics.
+pub fn csv_tables(data: &[u8]) -> Vec<Diagnostic> {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return Vec::new();
+    };
+    let (ext, text) = match text.strip_prefix("toml") {
+        Some(rest) => ("toml", rest),
+        None => ("csv", text),
+    };
+    let mut parts = text.split(SEPARATOR);
+    let trace: Vec<SourceFile> = TRACE_FILES
+        .iter()
+        .zip(TRACE_DEFAULTS)
+        .filter_map(|(name, default)| {
+            let part = parts.next();
+            let ext = if part.is_some() { ext } else { "csv" };
+            let body = part.unwrap_or(default);
+            // An empty file is refused by load, which never hands one on.
+            (!body.trim().is_empty())
+                .then(|| file(&format!("content/p/tad/trace/{name}.{ext}"), body))
+        })
+        .collect();
+    let parent = format!("{FRONT_MATTER}{PARENT_BODY}");
+    let version = format!("{FRONT_MATTER}\n1.1 Text.\n");
+    let mut sources = sources(
+        SITE_TOML,
+        PROGRAMME_TOML,
+        &DOCUMENT_TOML.replace("kind = \"tad\"", "kind = \"ctd\""),
+        &parent,
+        &version,
+        PAGE,
+    );
+    let ctd = &mut sources.programmes[0].documents[1];
+    ctd.trace_files = trace.len();
+    ctd.trace = trace;
+    run(&sources)
 }

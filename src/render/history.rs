@@ -169,8 +169,12 @@ pub struct RedlinePage {
     pub to: RedlineVersion,
     pub counts: ChangeCounts,
     pub items: Vec<RedlineItem>,
-    /// The requirements whose source clause the change touches.
+    /// The first of the requirements whose source clause the change touches.
     pub coverage_impact: Vec<super::trace::ImpactRow>,
+    /// How many there are in all.
+    pub coverage_impact_total: usize,
+    /// The list of suspect traces, where the rest can be followed up.
+    pub suspect_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -394,6 +398,8 @@ pub fn redline_page(
         counts: ChangeCounts::of(diff),
         items,
         coverage_impact: Vec::new(),
+        coverage_impact_total: 0,
+        suspect_url: None,
     }
 }
 

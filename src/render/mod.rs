@@ -537,7 +537,12 @@ fn render_job(
                 return Ok(());
             };
             let mut page = history::redline_page(doc, links, diff, kind);
-            page.coverage_impact = trace::impact_rows(graph, pi, di, diff);
+            let mut impact = trace::impact_rows(graph, pi, di, diff);
+            page.coverage_impact_total = impact.len();
+            impact.truncate(trace::LISTED);
+            page.coverage_impact = impact;
+            page.suspect_url =
+                (!graph.traces[pi].is_empty()).then(|| format!("{}suspect/", graph.traces[pi].url));
             let title = format!(
                 "{}: changes from version {} to version {}",
                 doc.config.id, page.from.version, page.to.version

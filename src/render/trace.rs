@@ -20,6 +20,10 @@ pub const ROWS_PER_PAGE: usize = 100;
 /// Test links shown in one matrix cell before "and N more".
 const TESTS_PER_CELL: usize = 6;
 
+/// Requirements listed under one clause, or for one change, before "and N more": a
+/// clause that thousands of requirements cite must not make its page heavy.
+pub const LISTED: usize = 25;
+
 /// One filtered view of the matrix, with the requirements it shows.
 #[derive(Debug)]
 pub struct MatrixView {
@@ -894,7 +898,7 @@ pub fn traced_by_html(t: &TraceGraph, di: usize, n: &ClauseNumber) -> Option<Str
         "<details class=\"traced-by\"><summary>Traced by {}<span class=\"visually-hidden\"> to clause {n}</span></summary><ul class=\"traced-by__list\">",
         count(reqs.len(), "requirement")
     );
-    for &ri in reqs {
+    for &ri in reqs.iter().take(LISTED) {
         let r = &t.requirements[ri];
         let mut href = String::new();
         let _ = pulldown_cmark_escape::escape_href(&mut href, &r.url);
@@ -904,7 +908,17 @@ pub fn traced_by_html(t: &TraceGraph, di: usize, n: &ClauseNumber) -> Option<Str
             esc(&r.req.title)
         ));
     }
-    html.push_str("</ul></details>");
+    html.push_str("</ul>");
+    if reqs.len() > LISTED {
+        let mut href = String::new();
+        let _ =
+            pulldown_cmark_escape::escape_href(&mut href, &format!("{}requirements.csv", t.url));
+        html.push_str(&format!(
+            "<p>And {} more, listed with their source clause in <a href=\"{href}\">the requirements table (CSV)</a>.</p>",
+            reqs.len() - LISTED
+        ));
+    }
+    html.push_str("</details>");
     Some(html)
 }
 
@@ -920,8 +934,11 @@ pub struct Impact {
     pub status_tag: &'static str,
     /// When the version comes into force, for one designated or approved already.
     pub effective_from: Option<String>,
+    /// The first of the requirements affected.
     pub rows: Vec<ImpactRow>,
-    /// How many requirements would lose their source clause.
+    /// How many are affected in all.
+    pub total: usize,
+    /// How many would lose their source clause.
     pub orphaned: usize,
 }
 
@@ -990,10 +1007,13 @@ fn pending_impacts(graph: &SiteGraph, pi: usize) -> Vec<Impact> {
             if vi <= links.current || diff.to != vi {
                 continue;
             }
-            let rows = impact_rows(graph, pi, di, diff);
+            let mut rows = impact_rows(graph, pi, di, diff);
             if rows.is_empty() {
                 continue;
             }
+            let total = rows.len();
+            let orphaned = rows.iter().filter(|r| r.removed).count();
+            rows.truncate(LISTED);
             out.push(Impact {
                 document: doc.config.id.to_string(),
                 from: doc.versions[diff.from].meta.version.to_string(),
@@ -1010,7 +1030,8 @@ fn pending_impacts(graph: &SiteGraph, pi: usize) -> Vec<Impact> {
                     .status
                     .is_in_force_kind()
                     .then(|| doc.versions[vi].meta.effective().long()),
-                orphaned: rows.iter().filter(|r| r.removed).count(),
+                orphaned,
+                total,
                 rows,
             });
         }
