@@ -70,6 +70,9 @@ const required = {
   'uncovered requirement': '/fsm/trace/requirements/REQ-SSMI-015/',
   scenario: '/fsm/trace/tests/TS-PIT-031/',
   case: '/fsm/trace/tests/TC-PIT-031-01/',
+  'status dashboard': '/fsm/status/',
+  phase: '/fsm/status/sit/',
+  'decisions log': '/fsm/status/decisions/',
 };
 for (const [type, url] of Object.entries(required)) {
   result(all.includes(url), `the built site has a ${type} page (${url})`);

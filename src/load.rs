@@ -18,6 +18,10 @@ use crate::model::SourceFile;
 /// the machine's memory for nothing.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// The folder of a programme that holds its phase status snapshots; no document may
+/// be called so.
+pub const STATUS_DIR: &str = "status";
+
 /// Data tables (requirements, test cases, results) exported from test-management tools
 /// run larger than prose: 100,000 cases is a few megabytes of CSV per column.
 pub const MAX_DATA_BYTES: u64 = 64 * 1024 * 1024;
@@ -39,6 +43,8 @@ pub struct ProgrammeSources {
     /// Path of `programme.toml`, for diagnostics when it is missing.
     pub config_path: String,
     pub documents: Vec<DocumentSources>,
+    /// The phase status snapshots of `status/`, sorted by path (so by date).
+    pub status: Vec<SourceFile>,
 }
 
 /// One document folder.
@@ -55,6 +61,8 @@ pub struct DocumentSources {
     pub trace: Vec<SourceFile>,
     /// How many trace files there are, read or not.
     pub trace_files: usize,
+    /// `severity.toml`: a TAD's severity scale and Exit Thresholds.
+    pub severity: Option<SourceFile>,
 }
 
 /// A theme's templates and static files.
@@ -106,7 +114,7 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
     // Programme folder name, and for each document folder its name, version files and
     // trace files.
     type DocPaths = (String, Vec<PathBuf>, Vec<PathBuf>);
-    let mut programmes: Vec<(String, Vec<DocPaths>)> = Vec::new();
+    let mut programmes: Vec<(String, Vec<DocPaths>, Vec<PathBuf>)> = Vec::new();
     for entry in sorted_entries(&content, &mut diags, root) {
         let name = file_name(&entry);
         if entry.is_dir() {
@@ -118,8 +126,15 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
                 }
             } else {
                 let mut docs = Vec::new();
+                let mut status = Vec::new();
                 for d in sorted_entries(&entry, &mut diags, root) {
-                    if d.is_dir() {
+                    if d.is_dir() && file_name(&d) == STATUS_DIR {
+                        // Phase status, not a document.
+                        status = sorted_entries(&d, &mut diags, root)
+                            .into_iter()
+                            .filter(|p| p.is_file())
+                            .collect();
+                    } else if d.is_dir() {
                         let files = sorted_entries(&d, &mut diags, root)
                             .into_iter()
                             .filter(|f| f.is_file() && is_version_file(&file_name(f)))
@@ -128,7 +143,7 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
                         docs.push((file_name(&d), files, trace));
                     }
                 }
-                programmes.push((name, docs));
+                programmes.push((name, docs, status));
             }
         } else if name == "site.toml" {
             site = Some(entry);
@@ -153,7 +168,7 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
         }
     }
     sources.pages = read_all(&pages).into_iter().filter_map(&mut keep).collect();
-    for (slug, docs) in programmes {
+    for (slug, docs, status_paths) in programmes {
         let dir = content.join(&slug);
         let config_file = dir.join("programme.toml");
         let config = if config_file.is_file() {
@@ -171,6 +186,12 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
                 None
             };
             let versions = read_all(&files).into_iter().filter_map(&mut keep).collect();
+            let severity_file = doc_dir.join("severity.toml");
+            let severity = if severity_file.is_file() {
+                keep(read_source(root, &severity_file))
+            } else {
+                None
+            };
             let trace = trace_files
                 .par_iter()
                 .map(|p| read_limited(root, p, MAX_DATA_BYTES))
@@ -186,13 +207,19 @@ pub fn load(root: &Path) -> (Sources, Vec<Diagnostic>) {
                 version_files: files.len(),
                 trace,
                 trace_files: trace_files.len(),
+                severity,
             });
         }
+        let status = read_all(&status_paths)
+            .into_iter()
+            .filter_map(&mut keep)
+            .collect();
         sources.programmes.push(ProgrammeSources {
             slug,
             config,
             config_path: rel(root, &config_file),
             documents,
+            status,
         });
     }
     (sources, diags)

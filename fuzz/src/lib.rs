@@ -59,6 +59,7 @@ pub fn sources(
         versions,
         trace: Vec::new(),
         trace_files: 0,
+        severity: None,
     };
     Sources {
         root: PathBuf::from("/nonexistent-fuzz-root"),
@@ -68,6 +69,7 @@ pub fn sources(
             slug: "p".to_owned(),
             config: Some(file("content/p/programme.toml", programme)),
             config_path: "content/p/programme.toml".to_owned(),
+            status: Vec::new(),
             documents: vec![
                 doc(
                     "svtad",

@@ -642,6 +642,7 @@ mod tests {
             versions,
             incomplete: false,
             trace: Default::default(),
+            severity: None,
         }
     }
 

@@ -7,6 +7,7 @@
 //! does not exist.
 
 pub mod history;
+pub mod status;
 pub mod trace;
 
 use std::collections::{HashMap, HashSet};
@@ -35,6 +36,8 @@ pub struct SiteGraph {
     pub index: HashMap<DocId, (usize, usize)>,
     /// For each programme, its traceability graph (empty when it has no trace tables).
     pub traces: Vec<trace::TraceGraph>,
+    /// For each programme, its phase status (empty when it has no snapshots).
+    pub statuses: Vec<status::StatusGraph>,
 }
 
 /// A document's URLs and which version is in force.
@@ -223,6 +226,25 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
         traces.push(graph);
     }
 
+    let reports: Vec<Vec<crate::model::StatusReport>> = site
+        .programmes
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.status))
+        .collect();
+    let mut statuses = Vec::new();
+    for (pi, reports) in reports.into_iter().enumerate() {
+        let view = status::DocView {
+            programme: &site.programmes[pi],
+            links: &documents[pi],
+            index: &index,
+            pi,
+            parties: &site.config.parties,
+        };
+        let (graph, d) = status::build(&view, reports, &base, today);
+        diags.extend(d);
+        statuses.push(graph);
+    }
+
     let ctx = Ctx {
         site: &site,
         index: &index,
@@ -299,6 +321,7 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
             pages,
             index,
             traces,
+            statuses,
         },
         diags,
     )

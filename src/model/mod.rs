@@ -7,6 +7,7 @@
 
 mod config;
 mod ids;
+mod status;
 mod trace;
 mod version;
 
@@ -15,6 +16,11 @@ pub use config::{
     ProgrammeConfig, ReleaseConfig, SiteConfig, VersionMeta, VersionStatus,
 };
 pub use ids::{ClauseNumber, DocId};
+pub use status::{
+    Approval, Criterion, CriterionKind, CriterionStatus, Decision, Execution, IssueCounts,
+    PhaseState, PhaseStatus, ScaleSource, Severity, SeverityScale, StatusReport, StatusSnapshot,
+    Threshold,
+};
 pub use trace::{
     Coverage, CoverageRow, Outcome, ReqId, Requirement, ResultSnapshot, Span, Spanned, Test,
     TestId, TestLevel, TestResult, TraceTables,
@@ -72,6 +78,8 @@ pub struct Programme {
     pub slug: String,
     pub config: ProgrammeConfig,
     pub documents: Vec<Document>,
+    /// Its phase status snapshots, earliest first.
+    pub status: Vec<StatusReport>,
 }
 
 /// One testing document (an SVTAD, a TAD, ...) with all its versions.
@@ -87,6 +95,8 @@ pub struct Document {
     pub incomplete: bool,
     /// Its traceability tables (`trace/`), for a CTD or TCD; empty otherwise.
     pub trace: TraceTables,
+    /// Its severity scale and Exit Thresholds (`severity.toml`), for a TAD.
+    pub severity: Option<ScaleSource>,
 }
 
 /// One version of a document: its facts and its parsed text.

@@ -21,8 +21,9 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::load::{DocumentSources, ProgrammeSources, Sources};
 use crate::model::{
-    Body, DocId, DocKind, DocVersion, Document, DocumentConfig, Page, PageMeta, Programme,
-    ProgrammeConfig, Site, SiteConfig, SourceFile, Version, VersionMeta,
+    Body, Date, DocId, DocKind, DocVersion, Document, DocumentConfig, Page, PageMeta, Programme,
+    ProgrammeConfig, ScaleSource, SeverityScale, Site, SiteConfig, SourceFile, StatusReport,
+    StatusSnapshot, Version, VersionMeta,
 };
 
 use toml_source::from_toml;
@@ -133,10 +134,17 @@ fn parse_programme(
             None => unreliable.extend(sources.config.as_ref().and_then(lenient_id)),
         }
     }
+    let mut status: Vec<StatusReport> = p
+        .status
+        .iter()
+        .filter_map(|f| take(parse_status(f), &mut diags))
+        .collect();
+    status.sort_by_key(|r| r.date);
     let prog = config.map(|config| Programme {
         slug: p.slug.clone(),
         config,
         documents,
+        status,
     });
     (prog, diags)
 }
@@ -234,6 +242,16 @@ fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
             );
         }
     }
+    let severity = d.severity.as_ref().and_then(|f| {
+        let scale = take(
+            from_toml::<SeverityScale>(f, 0, f.text.len(), "severity.toml"),
+            &mut diags,
+        )?;
+        Some(ScaleSource {
+            source: f.clone(),
+            scale,
+        })
+    });
     let doc = config
         .zip(d.config.clone())
         .map(|(config, source)| Document {
@@ -243,6 +261,7 @@ fn parse_document(d: &DocumentSources) -> (Option<Document>, Vec<Diagnostic>) {
             versions,
             incomplete,
             trace,
+            severity,
         });
     (doc, diags)
 }
@@ -290,6 +309,29 @@ fn check_file_name(
             "rename the file to v{version}.md, or set version = \"{named}\""
         )),
     )
+}
+
+/// A status snapshot: its file name is the date it reports on.
+fn parse_status(f: &SourceFile) -> Result<StatusReport, Diagnostic> {
+    let name = f.path.rsplit('/').next().unwrap_or("");
+    let date = name
+        .strip_suffix(".toml")
+        .and_then(|stem| chrono::NaiveDate::parse_from_str(stem, "%Y-%m-%d").ok())
+        .filter(|_| name.len() == "2025-06-30.toml".len())
+        .ok_or_else(|| {
+            Diagnostic::file_error(
+                "invalid-date",
+                &f.path,
+                format!("the status file `{name}` is not named by a date"),
+            )
+            .with_help("name each snapshot by its reporting date, such as status/2025-06-30.toml")
+        })?;
+    let snapshot = from_toml::<StatusSnapshot>(f, 0, f.text.len(), "the status snapshot")?;
+    Ok(StatusReport {
+        date: Date(date),
+        source: f.clone(),
+        snapshot,
+    })
 }
 
 /// The `id` of a `document.toml` that did not parse as a whole, if it has one.

@@ -110,6 +110,8 @@ pub struct ProgrammeDetail {
     pub releases: Vec<StageInfo>,
     /// The programme's traceability, when it has trace tables.
     pub trace: Option<TraceSummary>,
+    /// The phase status dashboard, when there are status snapshots.
+    pub status_url: Option<String>,
 }
 
 /// A programme's traceability in brief, for its page.

@@ -5,11 +5,13 @@
 //! pages becomes HTML in [`markdown`]. Each finished page is handed to a sink (in a
 //! build, `emit`'s staging folder) so the whole site is never held in memory.
 
+mod chart;
 pub mod context;
 mod highlight;
 pub mod history;
 mod markdown;
 mod sanitize;
+pub mod status;
 pub mod trace;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,6 +53,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "matrix.html",
     "requirement.html",
     "test.html",
+    "status.html",
+    "phase.html",
+    "decisions.html",
 ];
 
 /// Compiles the theme's templates, with autoescaping on for HTML.
@@ -164,6 +169,15 @@ enum Job {
     },
     /// A programme's trace exports.
     TraceFiles(usize),
+    /// A programme's phase status dashboard.
+    Status(usize),
+    Phase {
+        pi: usize,
+        ti: usize,
+    },
+    Decisions(usize),
+    /// A programme's status exports and feed.
+    StatusFiles(usize),
     Page(usize),
     NotFound,
 }
@@ -239,6 +253,13 @@ pub fn render(
         }
         jobs.extend((0..t.requirements.len()).map(|ri| Job::Requirement { pi, ri }));
         jobs.extend((0..t.tests.len()).map(|ti| Job::Test { pi, ti }));
+    }
+    for (pi, s) in graph.statuses.iter().enumerate() {
+        if s.is_empty() {
+            continue;
+        }
+        jobs.extend([Job::Status(pi), Job::Decisions(pi), Job::StatusFiles(pi)]);
+        jobs.extend((0..s.phases.len()).map(|ti| Job::Phase { pi, ti }));
     }
 
     let highlighter = Highlighter::new();
@@ -400,6 +421,8 @@ fn render_job(
                         .iter()
                         .map(|r| stage("release", &r.id, &r.name, &r.summary))
                         .collect(),
+                    status_url: (!graph.statuses[pi].is_empty())
+                        .then(|| graph.statuses[pi].url.clone()),
                     trace: {
                         let t = &graph.traces[pi];
                         (!t.is_empty()).then(|| TraceSummary {
@@ -623,7 +646,7 @@ fn render_job(
                 format!("{}: traceability", prog.config.id),
                 &url,
                 &page,
-                false,
+                None,
             )
         }
         Job::Matrix { pi, view, page } => {
@@ -642,7 +665,7 @@ fn render_job(
                 title,
                 &v.page_url(page),
                 &p,
-                true,
+                Some(("Traceability", &graph.traces[pi].url)),
             )
         }
         Job::Requirement { pi, ri } => {
@@ -658,14 +681,24 @@ fn render_job(
                 title,
                 &r.url,
                 &p,
-                true,
+                Some(("Traceability", &graph.traces[pi].url)),
             )
         }
         Job::Test { pi, ti } => {
             let t = &graph.traces[pi].tests[ti];
             let p = trace::test_page(graph, pi, ti);
             let title = format!("{}: {}", t.test.id.value, t.test.title);
-            trace_page(graph, tera, base, pi, "test.html", title, &t.url, &p, true)
+            trace_page(
+                graph,
+                tera,
+                base,
+                pi,
+                "test.html",
+                title,
+                &t.url,
+                &p,
+                Some(("Traceability", &graph.traces[pi].url)),
+            )
         }
         Job::TraceFiles(pi) => {
             let t = &graph.traces[pi];
@@ -678,6 +711,74 @@ fn render_job(
             })?;
             for (name, bytes) in files {
                 let url = format!("{}{name}", t.url);
+                sink(OutputFile {
+                    path: url.strip_prefix(b.as_str()).unwrap_or(&url).to_owned(),
+                    bytes,
+                    url: None,
+                })?;
+            }
+            return Ok(());
+        }
+        Job::Status(pi) => {
+            let prog = &graph.site.programmes[pi];
+            let page = status::dashboard(graph, pi);
+            let url = graph.statuses[pi].url.clone();
+            trace_page(
+                graph,
+                tera,
+                base,
+                pi,
+                "status.html",
+                format!("{}: phase status", prog.config.id),
+                &url,
+                &page,
+                None,
+            )
+        }
+        Job::Phase { pi, ti } => {
+            let s = &graph.statuses[pi];
+            let t = &s.phases[ti];
+            let page = status::phase_page(graph, pi, ti);
+            let title = format!("{} ({})", t.name, t.id);
+            trace_page(
+                graph,
+                tera,
+                base,
+                pi,
+                "phase.html",
+                title,
+                &t.url,
+                &page,
+                Some(("Phase status", &s.url)),
+            )
+        }
+        Job::Decisions(pi) => {
+            let s = &graph.statuses[pi];
+            let page = status::decisions_page(graph, pi);
+            let url = format!("{}decisions/", s.url);
+            trace_page(
+                graph,
+                tera,
+                base,
+                pi,
+                "decisions.html",
+                "Decisions log".into(),
+                &url,
+                &page,
+                Some(("Phase status", &s.url)),
+            )
+        }
+        Job::StatusFiles(pi) => {
+            let s = &graph.statuses[pi];
+            let files = status::files(graph, pi).map_err(|e| {
+                Diagnostic::file_error(
+                    "write-failed",
+                    &s.url,
+                    format!("the status exports could not be written: {e}"),
+                )
+            })?;
+            for (name, bytes) in files {
+                let url = format!("{}{name}", s.url);
                 sink(OutputFile {
                     path: url.strip_prefix(b.as_str()).unwrap_or(&url).to_owned(),
                     bytes,
@@ -770,7 +871,8 @@ fn doc_subpage<T: Serialize>(
     )
 }
 
-/// A traceability page, below the programme (and below the overview when `deep`).
+/// A traceability or status page, below the programme (and below `parent`, a title
+/// and URL, when given).
 #[allow(clippy::too_many_arguments)]
 fn trace_page<T: Serialize>(
     graph: &SiteGraph,
@@ -781,7 +883,7 @@ fn trace_page<T: Serialize>(
     title: String,
     url: &str,
     page: &T,
-    deep: bool,
+    parent: Option<(&str, &str)>,
 ) -> Result<OutputFile, Diagnostic> {
     let prog = &graph.site.programmes[pi];
     let mut crumbs = vec![
@@ -791,10 +893,10 @@ fn trace_page<T: Serialize>(
             url: format!("{}{}/", graph.base, prog.slug),
         },
     ];
-    if deep {
+    if let Some((title, url)) = parent {
         crumbs.push(Crumb {
-            title: "Traceability".into(),
-            url: graph.traces[pi].url.clone(),
+            title: title.to_owned(),
+            url: url.to_owned(),
         });
     }
     let info = PageInfo::new(graph, title, url, None, Some(prog.config.id.clone()));

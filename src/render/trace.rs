@@ -1244,7 +1244,8 @@ pub mod export {
         Ok(out)
     }
 
-    fn both<T: Serialize>(
+    /// Writes `rows` as `name.csv` and `name.json`, with the same column names.
+    pub fn both<T: Serialize>(
         out: &mut Vec<(String, Vec<u8>)>,
         name: &str,
         rows: &[T],
