@@ -1,6 +1,6 @@
 //! The traceability benchmark: a generated programme with 1,000 version pages and a CTD
 //! of 20,000 requirements and 100,000 test cases (20,000 scenarios besides) with four
-//! result snapshots, built from scratch. Reports the build time by stage, peak memory
+//! result snapshots, and 78 weekly phase status snapshots, built from scratch. Reports the build time by stage, peak memory
 //! and the largest HTML page. `cargo bench --bench trace -- [REQUIREMENTS] [CASES]`.
 
 use std::path::Path;
@@ -29,6 +29,7 @@ fn main() {
         seed: 2,
     };
     let tests = attest::corpus::generate_trace(dir.path(), &spec, &trace).expect("trace written");
+    attest::corpus::generate_status(dir.path(), 78).expect("status written");
     let trace_bytes = support::walk_bytes(&dir.path().join("content/gen/ctd/trace"));
     println!(
         "corpus: 1000 version pages, {requirements} requirements, {tests} tests ({cases} cases), {:.1} MiB of trace tables, generated in {:.2} s",

@@ -484,3 +484,94 @@ pub fn generate_trace(dir: &Path, spec: &Spec, trace: &TraceSpec) -> io::Result<
     }
     Ok(scenarios + trace.cases)
 }
+
+/// Adds `weeks` weekly phase status snapshots to a corpus that [`generate_trace`]
+/// extended (it declares PIT, SIT and UIT), with a severity scale in the TAD `doc-0001`:
+/// PIT runs for the first third, SIT the second, UIT the last, each with its execution,
+/// Testing Issues that rise and fall, criteria and a decision when it completes.
+pub fn generate_status(dir: &Path, weeks: usize) -> io::Result<()> {
+    let prog = dir.join("content/gen");
+    fs::write(
+        prog.join("doc-0001/severity.toml"),
+        "[[severity]]\nid = \"1\"\nname = \"Critical\"\n\n[[severity]]\nid = \"2\"\nname = \"High\"\n\n[[severity]]\nid = \"3\"\nname = \"Medium\"\n\n[[threshold]]\nphase = \"PIT\"\nlimits = { \"1\" = 0, \"2\" = 2, \"3\" = 10 }\n\n[[threshold]]\nphase = \"SIT\"\nlimits = { \"1\" = 0, \"2\" = 0, \"3\" = 5 }\n",
+    )?;
+    let status = prog.join("status");
+    fs::create_dir_all(&status)?;
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 6, 2).unwrap_or_default();
+    let day = |w: usize| start + chrono::Days::new(7 * w as u64);
+    let third = weeks.div_ceil(3).max(1);
+    for w in 0..weeks {
+        let date = day(w);
+        let mut s = format!("summary = \"Week {w}.\"\n");
+        for (k, phase) in PHASES.iter().enumerate() {
+            let (from, to) = (k * third, (k + 1) * third);
+            let state = if w < from {
+                "not-started"
+            } else if w < to || k + 1 == PHASES.len() {
+                "in-progress"
+            } else {
+                "complete"
+            };
+            let _ = write!(
+                s,
+                "\n[[phase]]\nid = \"{phase}\"\nstate = \"{state}\"\nplanned_start = {}\nplanned_end = {}\ntad = \"GEN-0001 0.0\"\n",
+                day(from),
+                day(to)
+            );
+            if state == "not-started" {
+                continue;
+            }
+            let _ = writeln!(s, "actual_start = {}", day(from));
+            if state == "complete" {
+                let _ = writeln!(s, "actual_end = {}", day(to));
+            }
+            let done = if state == "complete" {
+                third
+            } else {
+                (w - from + 1).min(third)
+            };
+            let planned = 200;
+            let executed = planned * done / third;
+            let _ = write!(
+                s,
+                "\n[phase.tests]\nplanned = {planned}\nexecuted = {executed}\npassed = {}\nfailed = {}\nblocked = {}\n",
+                executed * 9 / 10,
+                executed / 20,
+                executed / 40
+            );
+            // Issues rise to the middle of the phase and fall away by its end.
+            let open = if state == "complete" {
+                0
+            } else {
+                (done * (third - done)) % 12
+            };
+            let _ = write!(
+                s,
+                "\n[phase.issues.open]\n\"2\" = {}\n\"3\" = {open}\n\n[phase.issues.closed]\n\"3\" = {done}\n",
+                open / 5
+            );
+            let met = if state == "complete" {
+                "met"
+            } else {
+                "not-met"
+            };
+            let _ = write!(
+                s,
+                "\n[[phase.criterion]]\nkind = \"exit\"\ntext = \"Open Testing Issues are within the Exit Thresholds.\"\nclause = \"GEN-0001 1.2\"\nstatus = \"{met}\"\n"
+            );
+        }
+        for (k, phase) in PHASES.iter().enumerate() {
+            if k + 1 < PHASES.len() && w == (k + 1) * third {
+                let _ = write!(
+                    s,
+                    "\n[[approval]]\nbody = \"tab\"\nsubject = \"{phase} completion\"\ndecision = \"approved\"\ndate = {date}\nphase = \"{phase}\"\ndocument = \"GEN-0001\"\nversion = \"0.0\"\n"
+                );
+            }
+        }
+        fs::write(status.join(format!("{date}.toml")), s)?;
+    }
+    let site = dir.join("content/site.toml");
+    let mut text = fs::read_to_string(&site)?;
+    text.push_str("\n[[parties]]\nid = \"tab\"\nname = \"TAB\"\n");
+    fs::write(site, text)
+}

@@ -52,7 +52,7 @@ fn tempdir() -> tempfile::TempDir {
 }
 
 #[test]
-fn a_generated_trace_builds_with_every_link_resolving() {
+fn a_generated_trace_and_status_build_with_every_link_resolving() {
     let dir = tempdir();
     let spec = attest::corpus::Spec::pages(60, 1);
     attest::corpus::generate(dir.path(), &spec).unwrap();
@@ -66,6 +66,7 @@ fn a_generated_trace_builds_with_every_link_resolving() {
         attest::corpus::generate_trace(dir.path(), &spec, &trace).unwrap(),
         1200
     );
+    attest::corpus::generate_status(dir.path(), 52).unwrap();
     let (diags, code) = check_json(dir.path());
     assert_eq!(code, 0, "{diags}");
     let diags = diags.as_array().unwrap();
@@ -102,4 +103,19 @@ fn a_generated_trace_builds_with_every_link_resolving() {
     // 100 requirements a matrix page.
     assert!(public.join("gen/trace/matrix/3/index.html").exists());
     assert!(!public.join("gen/trace/matrix/4").exists());
+    // A year of weekly status: PIT and SIT complete, each approved, UIT running.
+    assert_eq!(rows_of(&public, "gen/status/status.csv"), 52 * 3);
+    assert_eq!(
+        read(&public, "gen/status/decisions.csv"),
+        "date,body,subject,decision,phase,document,conditions
+2025-10-06,TAB,PIT completion,approved,PIT,GEN-0001 version 0.0,
+2026-02-09,TAB,SIT completion,approved,SIT,GEN-0001 version 0.0,
+"
+    );
+    let uit = read(&public, "gen/status/uit/index.html");
+    assert!(uit.contains("<strong class=\"tag tag--blue\">In progress</strong>"));
+}
+
+fn rows_of(public: &std::path::Path, rel: &str) -> usize {
+    read(public, rel).lines().count() - 1
 }

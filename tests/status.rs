@@ -365,3 +365,27 @@ fn a_state_that_goes_backwards_is_a_warning() {
     );
     assert_eq!(code, 0);
 }
+
+#[test]
+fn an_end_before_its_start() {
+    let site = published();
+    edit(
+        site.path(),
+        APR,
+        "actual_end = 2025-03-21",
+        "actual_end = 2025-01-02",
+    );
+    let (line, col) = pos_of(site.path(), APR, "2025-01-02");
+    assert_rejected(
+        site.path(),
+        DATE,
+        &[diag(
+            "dates-out-of-order",
+            APR,
+            line,
+            col,
+            "PIT ends on 2025-01-02 before it starts on 2025-01-20",
+            Some("swap the dates, or correct the one that is wrong"),
+        )],
+    );
+}
