@@ -120,7 +120,7 @@ fn a_phase_page_has_criteria_history_charts_and_decisions() {
     );
     assert!(html.contains("<desc id=\"issues-pit-desc\">Severity 1 (Critical): 0 on 1 April 2025. Severity 2 (High): 1 on 1 April 2025. Severity 3 (Low): 9 on 1 April 2025. The table below gives every figure.</desc>"));
     assert!(html.contains("<desc id=\"execution-pit-desc\">Planned: 40 on 1 April 2025. Executed: 40 on 1 April 2025. Passed: 39 on 1 April 2025. The table below gives every figure.</desc>"));
-    assert!(html.contains("<tr id=\"decision-2\"><td><time datetime=\"2025-03-28\">28 March 2025</time></td><td>TAB</td><th scope=\"row\">PIT completion<span class=\"table__secondary\">Conditions: The open High issue is fixed before SIT starts.</span></th><td><strong class=\"tag tag--yellow\">Approved with conditions</strong></td><td></td></tr>"));
+    assert!(html.contains("<tr id=\"decision-2025-04-01-1\"><td><time datetime=\"2025-03-28\">28 March 2025</time></td><td>TAB</td><th scope=\"row\">PIT completion<span class=\"table__secondary\">Conditions: The open High issue is fixed before SIT starts.</span></th><td><strong class=\"tag tag--yellow\">Approved with conditions</strong></td><td></td></tr>"));
 }
 
 #[test]
@@ -387,5 +387,80 @@ fn an_end_before_its_start() {
             "PIT ends on 2025-01-02 before it starts on 2025-01-20",
             Some("swap the dates, or correct the one that is wrong"),
         )],
+    );
+}
+
+#[test]
+fn links_must_be_web_addresses_or_site_paths() {
+    let site = published();
+    edit(
+        site.path(),
+        APR,
+        "evidence_url = \"/prog/tad/\"",
+        "evidence_url = \"javascript:alert(1)\"",
+    );
+    let (line, col) = pos_of(site.path(), APR, "\"javascript:alert(1)\"");
+    assert_rejected(
+        site.path(),
+        DATE,
+        &[diag(
+            "invalid-url",
+            APR,
+            line,
+            col,
+            "`javascript:alert(1)` is not a web address or a path on this site",
+            Some("write a full https:// address, or a path on this site that starts with /"),
+        )],
+    );
+}
+
+#[test]
+fn site_paths_follow_the_base_url() {
+    let site = fixture("status");
+    build_ok(site.path(), &["--date", DATE, "--base-url", "/docs/"]);
+    let html = page(&site, "prog/status/pit/index.html");
+    assert!(html.contains("<a href=\"/docs/prog/tad/\">Read the Test Completion Report</a>"));
+    assert!(html.contains(
+        "One High issue open, within the limit of two. <a href=\"/docs/prog/tad/\">Evidence"
+    ));
+}
+
+#[test]
+fn planned_dates_out_of_order_and_a_threshold_given_twice() {
+    let site = published();
+    edit(
+        site.path(),
+        FEB,
+        "planned_end = 2025-03-14",
+        "planned_end = 2025-01-02",
+    );
+    let (line, col) = pos_of(site.path(), FEB, "2025-01-02");
+    append(
+        site.path(),
+        SCALE,
+        b"\n[[threshold]]\nphase = \"PIT\"\nlimits = { \"1\" = 1 }\n",
+    );
+    let (tl, tc) = (line_count(site.path(), SCALE) as u64 - 1, 9);
+    assert_rejected(
+        site.path(),
+        DATE,
+        &[
+            diag(
+                "dates-out-of-order",
+                FEB,
+                line,
+                col,
+                "PIT is planned to end on 2025-01-02 before it starts on 2025-01-13",
+                Some("swap the dates, or correct the one that is wrong"),
+            ),
+            diag(
+                "duplicate-threshold",
+                SCALE,
+                tl,
+                tc,
+                "the thresholds of PIT are given twice",
+                Some("keep one [[threshold]] a phase"),
+            ),
+        ],
     );
 }

@@ -121,6 +121,8 @@ all,,4,2,1,1,0,0,1,1,1
 release,R1,4,2,1,1,0,0,1,1,1
 component,A,2,2,1,1,0,0,0,0,1
 component,B,2,0,0,0,0,0,1,1,0
+phase,PIT,2,2,1,1,0,0,0,0,1
+phase,SIT,1,1,1,0,0,0,0,0,0
 "
     );
     // Each JSON export has the CSV's columns as its keys, in the same order.
@@ -291,8 +293,8 @@ fn the_overview_counts_by_release_component_and_phase() {
     assert_eq!(
         phases,
         vec![
-            "<tr><th scope=\"row\"><a href=\"/prog/trace/phase/pit/\">Pre-Integration Testing (PIT)</a></th><td>2</td><td>1</td><td>2</td><td>2</td><td>0</td><td>0</td><td>1</td></tr>",
-            "<tr><th scope=\"row\"><a href=\"/prog/trace/phase/sit/\">Systems Integration Testing (SIT)</a></th><td>1</td><td>1</td><td>1</td><td>0</td><td>0</td><td>1</td><td>1</td></tr>",
+            "<tr><th scope=\"row\"><a href=\"/prog/trace/phase/pit/\">Pre-Integration Testing (PIT)</a></th><td>2</td><td>1</td><td>2</td><td>2</td><td>0</td><td>0</td><td>0</td></tr>",
+            "<tr><th scope=\"row\"><a href=\"/prog/trace/phase/sit/\">Systems Integration Testing (SIT)</a></th><td>1</td><td>1</td><td>1</td><td>0</td><td>0</td><td>1</td><td>0</td></tr>",
         ]
     );
     let components = lines_with(
@@ -782,4 +784,93 @@ fn a_much_cited_clause_lists_the_first_requirements_and_counts_the_rest() {
     let list = between(&html, "<summary>Traced by 31 requirements<span class=\"visually-hidden\"> to clause 1.1</span></summary>", "</details>");
     assert_eq!(list.matches("<li>").count(), 25);
     assert!(list.contains("<p>And 6 more, listed with their source clause in <a href=\"/prog/trace/requirements.csv\">the requirements table (CSV)</a>.</p>"));
+}
+
+#[test]
+fn coverage_reviewed_as_none_is_a_gap_even_with_tests() {
+    let site = fixture("trace");
+    edit(site.path(), COVERAGE, "REQ-A-001,full,", "REQ-A-001,none,");
+    edit(
+        site.path(),
+        COVERAGE,
+        "Both phases log in.",
+        "The tests log in as another role.",
+    );
+    let (diags, _) = check_json_with(site.path(), &["--date", DATE]);
+    let mut expected = fixture_warnings();
+    expected.insert(
+        1,
+        warning(
+            "uncovered-requirement",
+            REQS,
+            2,
+            1,
+            "the trace of REQ-A-001 is reviewed as `none`: its tests do not prove it",
+            Some("add it to the `covers` of a test, or give it a coverage row of `deferred` or `not-testable` with a rationale"),
+        ),
+    );
+    assert_diags(&diags, &expected);
+}
+
+#[test]
+fn an_empty_table_still_exports_its_columns() {
+    let site = fixture("trace");
+    fs::write(
+        site.path().join(COVERAGE),
+        "requirement,coverage,reviewed,rationale,risk,mitigation\n",
+    )
+    .unwrap();
+    build_ok(site.path(), &["--date", DATE]);
+    assert_eq!(
+        page(&site, "prog/trace/coverage.csv"),
+        "requirement,coverage,reviewed,rationale,risk,mitigation,suspect\n"
+    );
+    assert_eq!(page(&site, "prog/trace/coverage.json"), "[]");
+}
+
+#[test]
+fn results_after_the_build_date_are_refused() {
+    let site = published();
+    let (diags, code) = check_json_with(site.path(), &["--date", "2025-07-01"]);
+    assert_eq!(code, 1);
+    let errors: Vec<&Value> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert_eq!(
+        errors,
+        vec![&diag(
+            "future-results",
+            RESULTS,
+            0,
+            0,
+            "these results are dated 2025-08-01, after the build date 2025-07-01",
+            Some("a snapshot is named by the date it reports on; check the file name, or pass --date"),
+        )]
+    );
+}
+
+#[test]
+fn long_lists_on_a_page_stop_at_two_hundred() {
+    let site = fixture("trace");
+    let mut extra = String::new();
+    for i in 3..=209 {
+        extra.push_str(&format!(
+            "\n[[case]]\nid = \"TC-PIT-001-{i:03}\"\ntitle = \"Case {i}\"\nphase = \"PIT\"\nscenario = \"TS-PIT-001\"\n"
+        ));
+    }
+    append(site.path(), CASES, extra.as_bytes());
+    build_ok(site.path(), &["--date", DATE]);
+    let scenario = page(&site, "prog/trace/tests/TS-PIT-001/index.html");
+    assert_eq!(
+        between(&scenario, "id=\"cases\"", "</table>")
+            .matches("<th scope=\"row\">")
+            .count(),
+        200
+    );
+    assert!(scenario.contains("<p class=\"secondary-text\">And 9 more, listed in <a href=\"/prog/trace/tests.csv\">the tests table (CSV)</a>.</p>"));
+    let req = page(&site, "prog/trace/requirements/REQ-A-001/index.html");
+    assert!(req.contains("And 11 more, listed in"));
 }

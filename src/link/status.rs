@@ -195,49 +195,89 @@ pub fn build(
                     .as_ref()
                     .and_then(|d| after_report(d, "actual end")),
             );
-            if let (Some(s), Some(e)) = (&p.actual_start, &p.actual_end) {
-                if e.get_ref() < s.get_ref() {
-                    diags.push(
-                        at(
-                            "dates-out-of-order",
-                            e.span(),
-                            format!(
-                                "{id} ends on {} before it starts on {}",
-                                e.get_ref(),
-                                s.get_ref()
-                            ),
-                        )
-                        .with_help("swap the dates, or correct the one that is wrong"),
-                    );
+            let pairs = [
+                (&p.actual_start, &p.actual_end, "ends", "starts"),
+                (
+                    &p.planned_start,
+                    &p.planned_end,
+                    "is planned to end",
+                    "start",
+                ),
+                (
+                    &p.window_start,
+                    &p.window_end,
+                    "has its window close",
+                    "open",
+                ),
+            ];
+            for (start, end, ends, starts) in pairs {
+                if let (Some(s), Some(e)) = (start, end) {
+                    if e.get_ref() < s.get_ref() {
+                        diags.push(
+                            at(
+                                "dates-out-of-order",
+                                e.span(),
+                                format!(
+                                    "{id} {ends} on {} before it {starts}s on {}",
+                                    e.get_ref(),
+                                    s.get_ref()
+                                )
+                                .replace("startss", "starts"),
+                            )
+                            .with_help("swap the dates, or correct the one that is wrong"),
+                        );
+                    }
                 }
             }
-            if let Some(t) = &p.tests {
-                let key = |k: &str| key_after(&f.text, p.id.span().start, k);
+            if let Some(tests) = &p.tests {
+                let t = tests.get_ref();
+                // A `[phase.tests]` table's span is its header; its keys run to the next
+                // header.
+                let from = tests.span().start;
+                let to = f.text[from + 1..]
+                    .find("\n[")
+                    .map_or(f.text.len(), |i| from + 1 + i)
+                    .max(tests.span().end);
+                let key = |k: &str| key_in(&f.text, from..to, k).unwrap_or(tests.span());
+                // Sums in u64: counts come from a file and may be anything.
+                let outcomes = u64::from(t.passed) + u64::from(t.failed) + u64::from(t.blocked);
                 if t.executed > t.planned {
                     diags.push(
                         at(
                             "counts-do-not-add-up",
-                            key("executed").unwrap_or(p.id.span()),
+                            key("executed"),
                             format!("{id}: {} tests executed, but only {} planned", t.executed, t.planned),
                         )
                         .with_help("executed counts the planned tests that have run; raise `planned` if tests were added"),
                     );
                 }
-                if t.passed + t.failed + t.blocked > t.executed {
+                if outcomes > u64::from(t.executed) {
                     diags.push(
                         at(
                             "counts-do-not-add-up",
-                            key("passed").unwrap_or(p.id.span()),
+                            key("passed"),
                             format!(
-                                "{id}: {} passed, {} failed and {} blocked make {}, more than the {} executed",
-                                t.passed,
-                                t.failed,
-                                t.blocked,
-                                t.passed + t.failed + t.blocked,
-                                t.executed
+                                "{id}: {} passed, {} failed and {} blocked make {outcomes}, more than the {} executed",
+                                t.passed, t.failed, t.blocked, t.executed
                             ),
                         )
                         .with_help("each executed test has one outcome: passed, failed or blocked"),
+                    );
+                }
+            }
+            for url in p
+                .completion_report
+                .iter()
+                .chain(p.criterion.iter().filter_map(|c| c.evidence_url.as_ref()))
+            {
+                if !is_safe_link(url.get_ref()) {
+                    diags.push(
+                        at(
+                            "invalid-url",
+                            url.span(),
+                            format!("`{}` is not a web address or a path on this site", url.get_ref()),
+                        )
+                        .with_help("write a full https:// address, or a path on this site that starts with /"),
                     );
                 }
             }
@@ -368,6 +408,13 @@ pub fn build(
     g.decisions
         .sort_by_key(|&(r, a)| (*reports[r].snapshot.approval[a].date.get_ref(), r, a));
 
+    // Every scale on its own: it must be one a reader can apply.
+    for doc in &prog.documents {
+        if let Some(scale) = &doc.severity {
+            diags.extend(check_scale(scale, &phase_ids));
+        }
+    }
+
     // Thresholds from each phase's governing TAD.
     for track in &mut g.phases {
         let Some(gov) = &track.governing else {
@@ -404,24 +451,6 @@ pub fn build(
                 .any(|x| x.number == n)
                 .then(|| format!("{}#{}", links.versions[gov.vi].url, n.anchor()))
         });
-        // A severity in a threshold must be on the scale.
-        for t in &scale.scale.threshold {
-            for key in t.limits.keys() {
-                if !scale.scale.severity.iter().any(|s| &s.id == key.get_ref()) {
-                    let f = &scale.source;
-                    diags.push(
-                        Diagnostic::error_at(
-                            "unknown-severity",
-                            &f.path,
-                            &f.text,
-                            key.span(),
-                            format!("the threshold names severity `{}`, which the scale does not define", key.get_ref()),
-                        )
-                        .with_help("add it to the scale as a [[severity]], or remove it from the limits"),
-                    );
-                }
-            }
-        }
     }
 
     g.events = events(&g, &reports, view);
@@ -429,21 +458,104 @@ pub fn build(
     (g, crate::diagnostics::sorted(diags))
 }
 
-/// The value of the first `key = ...` line after byte `from`: where a count of a phase's
-/// `[phase.tests]` table is written.
-fn key_after(text: &str, from: usize, key: &str) -> Option<std::ops::Range<usize>> {
-    let mut at = from;
-    for line in text.get(from..)?.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            if let Some(value) = rest.trim_start().strip_prefix('=') {
-                let start = at + line.len() - value.trim_start().len();
-                return Some(start..start + value.trim().len());
-            }
+/// The value of `key = ...` inside `within` (a table's span): where a count of a
+/// phase's tests is written, whichever way the table is written.
+fn key_in(text: &str, within: std::ops::Range<usize>, key: &str) -> Option<std::ops::Range<usize>> {
+    let body = text.get(within.clone())?;
+    let mut from = 0;
+    while let Some(i) = body[from..].find(key) {
+        let at = from + i;
+        let before = body[..at].chars().next_back();
+        let rest = &body[at + key.len()..];
+        let after = rest.trim_start();
+        if before.is_none_or(|c| !c.is_alphanumeric() && c != '_') && after.starts_with('=') {
+            let value = after[1..].trim_start();
+            let start = within.start + (body.len() - value.len());
+            let len = value
+                .find([',', '}', '\n', '#'])
+                .unwrap_or(value.len());
+            return Some(start..start + value[..len].trim_end().len());
         }
-        at += line.len();
+        from = at + key.len();
     }
     None
+}
+
+/// A link an author may give: a web address or a path on this site, never a script.
+pub fn is_safe_link(url: &str) -> bool {
+    url.starts_with("https://")
+        || url.starts_with("http://")
+        || (url.starts_with('/') && !url.starts_with("//"))
+}
+
+/// A severity scale's own mistakes: a severity defined twice, a threshold for a phase
+/// the programme does not declare or given twice, a limit for a severity not defined.
+fn check_scale(scale: &crate::model::ScaleSource, phase_ids: &[&str]) -> Vec<Diagnostic> {
+    let f = &scale.source;
+    let at = |code, span: std::ops::Range<usize>, msg: String| {
+        Diagnostic::error_at(code, &f.path, &f.text, span, msg)
+    };
+    let mut diags = Vec::new();
+    let ids: Vec<&str> = scale.scale.severity.iter().map(|s| s.id.as_str()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        if ids[..i].contains(id) {
+            diags.push(Diagnostic::file_error(
+                "duplicate-severity",
+                &f.path,
+                format!("the severity `{id}` is defined twice"),
+            ));
+        }
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for t in &scale.scale.threshold {
+        let phase = t.phase.get_ref().as_str();
+        if !phase_ids.contains(&phase) {
+            diags.push(with_suggestions(
+                at(
+                    "unknown-phase",
+                    t.phase.span(),
+                    format!("there is no phase {phase} for this threshold"),
+                ),
+                phase,
+                phase_ids.to_vec(),
+                "phases",
+            ));
+        } else if seen.contains(&phase) {
+            diags.push(
+                at(
+                    "duplicate-threshold",
+                    t.phase.span(),
+                    format!("the thresholds of {phase} are given twice"),
+                )
+                .with_help("keep one [[threshold]] a phase"),
+            );
+        }
+        seen.push(phase);
+        for key in t.limits.keys() {
+            if !ids.contains(&key.get_ref().as_str()) {
+                diags.push(
+                    at(
+                        "unknown-severity",
+                        key.span(),
+                        format!(
+                            "the threshold names severity `{}`, which the scale does not define",
+                            key.get_ref()
+                        ),
+                    )
+                    .with_help(
+                        "add it to the scale as a [[severity]], or remove it from the limits",
+                    ),
+                );
+            }
+        }
+    }
+    diags
+}
+
+/// The anchor of a decision in the log, fixed by the snapshot that records it and its
+/// place there, so that a decision added to another snapshot moves no other link.
+pub fn decision_anchor(report: &StatusReport, index: usize) -> String {
+    format!("decision-{}-{}", report.date, index + 1)
 }
 
 /// The order of states, for spotting one that goes backwards; suspended may come and go.
@@ -483,14 +595,15 @@ fn events(g: &StatusGraph, reports: &[StatusReport], view: &DocView) -> Vec<Stat
                         now.label().to_lowercase()
                     ),
                     url: track.url.clone(),
-                    id: format!("{}#state-{}-{}", track.url, reports[r].date, now.label()),
+                    id: format!("{}#state-{}-{}", track.url, reports[r].date, now.code()),
                 });
             }
             was = Some(now);
         }
     }
-    for (n, &(r, a)) in g.decisions.iter().enumerate() {
-        let a = &reports[r].snapshot.approval[a];
+    for &(r, ai) in &g.decisions {
+        let a = &reports[r].snapshot.approval[ai];
+        let anchor = decision_anchor(&reports[r], ai);
         let body = view
             .parties
             .iter()
@@ -515,8 +628,8 @@ fn events(g: &StatusGraph, reports: &[StatusReport], view: &DocView) -> Vec<Stat
                     a.decision.label()
                 ),
             },
-            url: format!("{}decisions/#decision-{}", g.url, n + 1),
-            id: format!("{}decisions/#decision-{}", g.url, n + 1),
+            url: format!("{}decisions/#{anchor}", g.url),
+            id: format!("{}decisions/#{anchor}", g.url),
         });
     }
     out.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));

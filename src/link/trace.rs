@@ -102,7 +102,8 @@ pub enum TraceStatus {
     NotReviewed,
     Deferred,
     NotTestable,
-    /// No test covers it and it is not deferred or not testable.
+    /// No test covers it, or its review found that its tests do not prove it, and it is
+    /// not deferred or not testable.
     Uncovered,
 }
 
@@ -142,9 +143,10 @@ impl TraceStatus {
         match (coverage, tested) {
             (Some(Coverage::Deferred), _) => TraceStatus::Deferred,
             (Some(Coverage::NotTestable), _) => TraceStatus::NotTestable,
-            (_, false) => TraceStatus::Uncovered,
+            // Reviewed as `none`: whatever tests there are do not prove it.
+            (Some(Coverage::None), _) | (_, false) => TraceStatus::Uncovered,
             (Some(Coverage::Full), true) => TraceStatus::Full,
-            (Some(Coverage::Partial | Coverage::None), true) => TraceStatus::Partial,
+            (Some(Coverage::Partial), true) => TraceStatus::Partial,
             (None, true) => TraceStatus::NotReviewed,
         }
     }
@@ -232,6 +234,8 @@ pub struct Figures {
     pub by_component: Vec<(String, Tally)>,
     pub by_release: Vec<(String, Tally)>,
     pub by_phase: Vec<PhaseTally>,
+    /// Coverage of the requirements that a test of each phase covers.
+    pub coverage_by_phase: Vec<(String, Tally)>,
 }
 
 /// What link knows of the documents a trace cites.
@@ -262,7 +266,7 @@ pub fn build(
     let mut reqs: Vec<Requirement> = Vec::new();
     let mut tests: Vec<Test> = Vec::new();
     let mut coverage: Vec<CoverageRow> = Vec::new();
-    let mut snapshots: Vec<(Date, Vec<crate::model::TestResult>)> = Vec::new();
+    let mut snapshots: Vec<(Date, u32, Vec<crate::model::TestResult>)> = Vec::new();
     for t in tables {
         g.incomplete |= t.incomplete;
         let shift = files.len() as u32;
@@ -303,7 +307,16 @@ pub fn build(
                     r
                 })
                 .collect();
-            snapshots.push((s.date, results));
+            snapshots.push((
+                s.date,
+                moved(Span {
+                    file: s.file,
+                    start: 0,
+                    end: 0,
+                })
+                .file,
+                results,
+            ));
         }
     }
     let err = |span: Span, code, msg: String| {
@@ -553,25 +566,25 @@ pub fn build(
     }
 
     // Results.
-    snapshots.sort_by_key(|(d, _)| *d);
+    snapshots.sort_by_key(|(d, _, _)| *d);
     let mut unknown_tests = Vec::new();
-    for (date, results) in &snapshots {
-        if *date > today {
-            if let Some(r) = results.first() {
-                let f = &files[r.test.span.file as usize];
-                diags.push(
-                    Diagnostic::file_error(
-                        "future-results",
-                        &f.path,
-                        format!("these results are dated {date}, after the build date {today}"),
-                    )
-                    .with_help(
-                        "check the file name: results are named by the date they were reported",
-                    )
-                    .warning(),
-                );
-            }
+    // Results from after the build date are not counted: the site shows the trace as
+    // it stood on that date.
+    snapshots.retain(|(date, file, _)| {
+        if *date <= today {
+            return true;
         }
+        diags.push(
+            Diagnostic::file_error(
+                "future-results",
+                &files[*file as usize].path,
+                format!("these results are dated {date}, after the build date {today}"),
+            )
+            .with_help("a snapshot is named by the date it reports on; check the file name, or pass --date"),
+        );
+        false
+    });
+    for (date, _, results) in &snapshots {
         for r in results {
             match g.test_index.get(&r.test.value) {
                 Some(&i) => {
@@ -612,7 +625,7 @@ pub fn build(
             "tests",
         ));
     }
-    g.snapshots = snapshots.iter().map(|(d, _)| *d).collect();
+    g.snapshots = snapshots.iter().map(|(d, _, _)| *d).collect();
     g.snapshots.dedup();
 
     // What can be said of each requirement.
@@ -634,8 +647,16 @@ pub fn build(
         }
         let id = &n.req.id;
         if n.status == TraceStatus::Uncovered {
+            let message = if n.tests.is_empty() {
+                format!("no scenario or case covers {}", id.value)
+            } else {
+                format!(
+                    "the trace of {} is reviewed as `none`: its tests do not prove it",
+                    id.value
+                )
+            };
             diags.push(
-                err(id.span, "uncovered-requirement", format!("no scenario or case covers {}", id.value))
+                err(id.span, "uncovered-requirement", message)
                     .with_help("add it to the `covers` of a test, or give it a coverage row of `deferred` or `not-testable` with a rationale")
                     .warning(),
             );
@@ -824,18 +845,29 @@ fn figures(prog: &Programme, reqs: &[ReqNode], tests: &[TestNode]) -> Figures {
                 TestLevel::Scenario => t.scenarios += 1,
                 TestLevel::Case => t.cases += 1,
             }
+            // A scenario proved through its cases has no result of its own; it is not
+            // a test waiting to run.
             match test.latest() {
                 Some(Outcome::Passed) => t.passed += 1,
                 Some(Outcome::Failed) => t.failed += 1,
                 Some(Outcome::Blocked) => t.blocked += 1,
-                Some(Outcome::NotRun) | None => t.not_run += 1,
+                Some(Outcome::NotRun) => t.not_run += 1,
+                None if test.test.level == TestLevel::Case || test.cases.is_empty() => {
+                    t.not_run += 1
+                }
+                None => {}
             }
             for &r in &test.reqs {
                 reqs_in_phase[r] = true;
             }
         }
         t.requirements = reqs_in_phase.iter().filter(|&&b| b).count();
+        let mut tally = Tally::default();
+        for (r, _) in reqs.iter().zip(&reqs_in_phase).filter(|(_, &b)| b) {
+            tally.add(r);
+        }
         f.by_phase.push(t);
+        f.coverage_by_phase.push((phase.id.clone(), tally));
     }
     f
 }

@@ -86,6 +86,16 @@ pub enum PhaseState {
 }
 
 impl PhaseState {
+    /// The value as written in the sources.
+    pub fn code(self) -> &'static str {
+        match self {
+            PhaseState::NotStarted => "not-started",
+            PhaseState::InProgress => "in-progress",
+            PhaseState::Suspended => "suspended",
+            PhaseState::Complete => "complete",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             PhaseState::NotStarted => "Not started",
@@ -113,9 +123,9 @@ pub struct PhaseStatus {
     pub id: Spanned<String>,
     pub state: Spanned<PhaseState>,
     #[serde(default)]
-    pub planned_start: Option<Date>,
+    pub planned_start: Option<Spanned<Date>>,
     #[serde(default)]
-    pub planned_end: Option<Date>,
+    pub planned_end: Option<Spanned<Date>>,
     #[serde(default)]
     pub actual_start: Option<Spanned<Date>>,
     #[serde(default)]
@@ -125,14 +135,14 @@ pub struct PhaseStatus {
     pub tad: Option<Spanned<String>>,
     /// For a phase of Mandatory User Testing, the window in which it must happen.
     #[serde(default)]
-    pub window_start: Option<Date>,
+    pub window_start: Option<Spanned<Date>>,
     #[serde(default)]
-    pub window_end: Option<Date>,
+    pub window_end: Option<Spanned<Date>>,
     /// Where the Test Completion Report is, once there is one (a URL or a site path).
     #[serde(default)]
-    pub completion_report: Option<String>,
+    pub completion_report: Option<Spanned<String>>,
     #[serde(default)]
-    pub tests: Option<Execution>,
+    pub tests: Option<Spanned<Execution>>,
     #[serde(default)]
     pub issues: Option<IssueCounts>,
     #[serde(default)]
@@ -213,7 +223,7 @@ pub struct Criterion {
     pub evidence: Option<String>,
     /// Where the evidence is (a URL or a site path).
     #[serde(default)]
-    pub evidence_url: Option<String>,
+    pub evidence_url: Option<Spanned<String>>,
 }
 
 /// What a governing body decided.

@@ -236,6 +236,8 @@ pub struct TestResult {
 #[derive(Debug, Clone)]
 pub struct ResultSnapshot {
     pub date: Date,
+    /// The file it came from, in [`TraceTables::files`].
+    pub file: u32,
     pub results: Vec<TestResult>,
 }
 

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::load::{DocumentSources, ProgrammeSources, Sources};
 use crate::model::{
-    Body, Date, DocId, DocKind, DocVersion, Document, DocumentConfig, Page, PageMeta, Programme,
+    Body, DocId, DocKind, DocVersion, Document, DocumentConfig, Page, PageMeta, Programme,
     ProgrammeConfig, ScaleSource, SeverityScale, Site, SiteConfig, SourceFile, StatusReport,
     StatusSnapshot, Version, VersionMeta,
 };
@@ -316,8 +316,7 @@ fn parse_status(f: &SourceFile) -> Result<StatusReport, Diagnostic> {
     let name = f.path.rsplit('/').next().unwrap_or("");
     let date = name
         .strip_suffix(".toml")
-        .and_then(|stem| chrono::NaiveDate::parse_from_str(stem, "%Y-%m-%d").ok())
-        .filter(|_| name.len() == "2025-06-30.toml".len())
+        .and_then(trace::parse_date)
         .ok_or_else(|| {
             Diagnostic::file_error(
                 "invalid-date",
@@ -328,7 +327,7 @@ fn parse_status(f: &SourceFile) -> Result<StatusReport, Diagnostic> {
         })?;
     let snapshot = from_toml::<StatusSnapshot>(f, 0, f.text.len(), "the status snapshot")?;
     Ok(StatusReport {
-        date: Date(date),
+        date,
         source: f.clone(),
         snapshot,
     })

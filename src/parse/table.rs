@@ -104,7 +104,7 @@ fn read_csv(file: &SourceFile, schema: &Schema) -> (Vec<Row>, Vec<Diagnostic>) {
         Some(Err(e)) => return (Vec::new(), vec![csv_error(file, &e)]),
         None => return (Vec::new(), diags),
     };
-    let header_start = header.position().map_or(0, |p| p.byte() as usize);
+    let header_start = record_start(text, header.position());
     let header_spans = field_spans(text, header_start, header.len());
     // For each column of the file, its index in the schema.
     let mut columns: Vec<Option<usize>> = Vec::with_capacity(header.len());
@@ -179,7 +179,7 @@ fn read_csv(file: &SourceFile, schema: &Schema) -> (Vec<Row>, Vec<Diagnostic>) {
                 break;
             }
         };
-        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let start = record_start(text, record.position());
         let spans = field_spans(text, start, record.len());
         // A quote left open swallows the rows after it, which also upsets the field
         // count; the quote is the mistake to report.
@@ -314,6 +314,16 @@ fn csv_error(file: &SourceFile, e: &csv::Error) -> Diagnostic {
         format!("this CSV cannot be read: {e}"),
     )
     .with_help("save it as CSV (comma-separated, UTF-8) from your spreadsheet or tool")
+}
+
+/// Where a record's text starts. The reader's position can fall on the line break
+/// before it (after a `\r\n`, or a blank line), so line breaks are skipped.
+fn record_start(text: &str, position: Option<&csv::Position>) -> usize {
+    let mut i = position.map_or(0, |p| p.byte() as usize).min(text.len());
+    while matches!(text.as_bytes().get(i), Some(b'\r' | b'\n')) {
+        i += 1;
+    }
+    i
 }
 
 /// The byte ranges of the first `n` fields of the CSV record starting at byte `i`,
@@ -503,10 +513,18 @@ fn toml_row(
                 Cell { text, span, items }
             }
             DeValue::String(s) => {
-                let items = if schema.lists.contains(&name) {
-                    split_list(s, unquoted(span.clone()).start)
-                } else {
+                let inner = unquoted(span.clone());
+                let items = if !schema.lists.contains(&name) {
                     Vec::new()
+                } else if file.text.get(inner.clone()) == Some(s.as_ref()) {
+                    split_list(s, inner.start)
+                } else {
+                    // Escapes or a multi-line string: offsets in the decoded text are not
+                    // offsets in the file, so each item is placed at the whole value.
+                    split_list(s, 0)
+                        .into_iter()
+                        .map(|(item, _)| (item, span.clone()))
+                        .collect()
                 };
                 Cell {
                     text: s.trim().to_owned(),
@@ -594,6 +612,23 @@ mod tests {
             "Log in, then out"
         );
         assert!(rows[0].get(&SCHEMA, "note").is_none());
+    }
+
+    #[test]
+    fn crlf_and_blank_lines_keep_places() {
+        let (rows, d) = csv("id,title,covers\r\nTC-1,A,REQ-1\r\n\r\nTC-2,B,REQ-2;REQ-3\r\n");
+        assert_eq!(d, Vec::<String>::new());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].get(&SCHEMA, "id").unwrap().span, 17..21);
+        assert_eq!(
+            rows[1].get(&SCHEMA, "covers").unwrap().items,
+            vec![("REQ-2".to_owned(), 40..45), ("REQ-3".to_owned(), 46..51)]
+        );
+        let (_, d) = csv("id,title\r\n\"TC-1,A\r\nTC-2,B\r\n");
+        assert_eq!(
+            d,
+            vec!["error[csv-multiline-field]: t.csv:2:1: the `id` field runs from line 2 to line 3: a quote opened here is not closed where it should be (help: close the quote, or remove the line break; only `note` may run over several lines)"]
+        );
     }
 
     #[test]

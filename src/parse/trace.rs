@@ -196,6 +196,7 @@ fn parse_file(file: &SourceFile, index: u32, kind: TableKind) -> (Parsed, Vec<Di
         }
         TableKind::Results(date) => Parsed::Results(ResultSnapshot {
             date,
+            file: index,
             results: rows.iter().filter_map(|row| r.result(row, d)).collect(),
         }),
     };
@@ -203,7 +204,7 @@ fn parse_file(file: &SourceFile, index: u32, kind: TableKind) -> (Parsed, Vec<Di
 }
 
 /// A strict `YYYY-MM-DD`: a spreadsheet's `30/06/2025` is ambiguous, so it is refused.
-fn parse_date(s: &str) -> Option<Date> {
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     let shaped = b.len() == 10
         && b[4] == b'-'

@@ -33,11 +33,7 @@ const COLOURS: [&str; 6] = [
     "#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b58840", "#505a5f",
 ];
 
-fn esc(s: &str) -> String {
-    let mut out = String::new();
-    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
-    out
-}
+use super::escape_html as esc;
 
 fn days(d: Date) -> f64 {
     d.0.signed_duration_since(chrono::NaiveDate::default())

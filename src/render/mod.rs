@@ -99,7 +99,7 @@ pub fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
 
 /// Escapes what HTML needs escaped in text and quoted attributes, and nothing more:
 /// Tera's default also escapes `/`, which makes every URL unreadable in the source.
-fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     let _ = pulldown_cmark_escape::escape_html(&mut out, input);
     out
@@ -430,9 +430,10 @@ fn render_job(
                             matrix_url: format!("{}matrix/", t.url),
                             requirements: t.requirements.len(),
                             tests: t.tests.len(),
-                            traced_pct: (t.figures.total.traced * 100)
-                                .checked_div(t.figures.total.requirements)
-                                .unwrap_or(0),
+                            traced_pct: trace::pct(
+                                t.figures.total.traced,
+                                t.figures.total.requirements,
+                            ),
                             uncovered: t.figures.total.uncovered,
                             suspect: t.figures.total.suspect,
                         })
@@ -709,15 +710,7 @@ fn render_job(
                     format!("the trace exports could not be written: {e}"),
                 )
             })?;
-            for (name, bytes) in files {
-                let url = format!("{}{name}", t.url);
-                sink(OutputFile {
-                    path: url.strip_prefix(b.as_str()).unwrap_or(&url).to_owned(),
-                    bytes,
-                    url: None,
-                })?;
-            }
-            return Ok(());
+            return write_files(b, &t.url, files, sink);
         }
         Job::Status(pi) => {
             let prog = &graph.site.programmes[pi];
@@ -777,15 +770,7 @@ fn render_job(
                     format!("the status exports could not be written: {e}"),
                 )
             })?;
-            for (name, bytes) in files {
-                let url = format!("{}{name}", s.url);
-                sink(OutputFile {
-                    path: url.strip_prefix(b.as_str()).unwrap_or(&url).to_owned(),
-                    bytes,
-                    url: None,
-                })?;
-            }
-            return Ok(());
+            return write_files(b, &s.url, files, sink);
         }
         Job::Page(i) => {
             let p = &graph.site.pages[i];
@@ -909,6 +894,24 @@ fn trace_page<T: Serialize>(
         page,
         &out_path(&graph.base, url),
     )
+}
+
+/// Writes the data files (exports, feeds) named in `files` below the URL `dir`.
+fn write_files(
+    base: &str,
+    dir: &str,
+    files: Vec<(String, Vec<u8>)>,
+    sink: &Sink,
+) -> Result<(), Diagnostic> {
+    for (name, bytes) in files {
+        let url = format!("{dir}{name}");
+        sink(OutputFile {
+            path: url.strip_prefix(base).unwrap_or(&url).to_owned(),
+            bytes,
+            url: None,
+        })?;
+    }
+    Ok(())
 }
 
 /// The file an HTML page's URL is served from: `/a/b/` is `a/b/index.html`.

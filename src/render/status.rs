@@ -112,7 +112,7 @@ pub struct PhaseSummary {
     pub note: Option<String>,
     pub tests: Option<crate::model::Execution>,
     pub issues: Vec<IssueRow>,
-    pub open_total: u32,
+    pub open_total: u64,
     /// Whether any severity has a limit in this phase.
     pub has_thresholds: bool,
     /// The severities whose open issues exceed the threshold, in words.
@@ -121,15 +121,49 @@ pub struct PhaseSummary {
     pub criteria_total: usize,
 }
 
+fn date(d: &Option<toml::Spanned<Date>>) -> Option<Date> {
+    d.as_ref().map(|d| *d.get_ref())
+}
+
+fn tests_of(p: &PhaseStatus) -> Option<crate::model::Execution> {
+    p.tests.as_ref().map(|t| *t.get_ref())
+}
+
+/// An author's link as the page writes it: a site path gets the site's base path.
+fn site_link(base: &str, url: &toml::Spanned<String>) -> String {
+    match url.get_ref().strip_prefix('/') {
+        Some(rest) if !rest.starts_with('/') => format!("{base}{rest}"),
+        _ => url.get_ref().clone(),
+    }
+}
+
 fn latest<'a>(s: &'a StatusGraph, t: &PhaseTrack) -> Option<(&'a StatusReport, &'a PhaseStatus)> {
     t.points
         .last()
         .map(|&(r, p)| (&s.reports[r], &s.reports[r].snapshot.phase[p]))
 }
 
-/// The issue rows of a phase in one snapshot: every severity of the scale (or, with no
-/// scale, every severity reported), with the threshold.
-fn issue_rows(t: &PhaseTrack, p: &PhaseStatus) -> Vec<IssueRow> {
+/// The severities a phase's Testing Issues are counted by: its governing scale, or with
+/// none, every severity any of its snapshots reports. One list for every snapshot, so
+/// the columns of a table over time line up.
+fn severities(s: &StatusGraph, t: &PhaseTrack) -> Vec<(String, String, Option<u32>)> {
+    if !t.thresholds.is_empty() {
+        return t.thresholds.clone();
+    }
+    let mut ids: Vec<String> = t
+        .points
+        .iter()
+        .filter_map(|&(r, p)| s.reports[r].snapshot.phase[p].issues.as_ref())
+        .flat_map(|i| i.open.keys().chain(i.closed.keys()))
+        .map(|k| k.get_ref().clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids.into_iter().map(|id| (id.clone(), id, None)).collect()
+}
+
+/// The issue rows of a phase in one snapshot, one a severity, with the threshold.
+fn issue_rows(severities: &[(String, String, Option<u32>)], p: &PhaseStatus) -> Vec<IssueRow> {
     let count = |map: &std::collections::BTreeMap<toml::Spanned<String>, u32>, id: &str| {
         map.iter()
             .find(|(k, _)| k.get_ref() == id)
@@ -137,29 +171,17 @@ fn issue_rows(t: &PhaseTrack, p: &PhaseStatus) -> Vec<IssueRow> {
     };
     let empty = crate::model::IssueCounts::default();
     let issues = p.issues.as_ref().unwrap_or(&empty);
-    let mut severities: Vec<(String, String, Option<u32>)> = t.thresholds.clone();
-    if severities.is_empty() {
-        let mut ids: Vec<String> = issues
-            .open
-            .keys()
-            .chain(issues.closed.keys())
-            .map(|k| k.get_ref().clone())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        severities = ids.into_iter().map(|id| (id.clone(), id, None)).collect();
-    }
     severities
-        .into_iter()
+        .iter()
         .map(|(id, name, limit)| {
-            let open = count(&issues.open, &id);
+            let open = count(&issues.open, id);
             IssueRow {
                 over: limit.map_or(0, |l| open.saturating_sub(l)),
-                closed: count(&issues.closed, &id),
-                severity: id,
-                name,
+                closed: count(&issues.closed, id),
+                severity: id.clone(),
+                name: name.clone(),
                 open,
-                limit,
+                limit: *limit,
             }
         })
         .collect()
@@ -182,10 +204,10 @@ fn exceeded_words(rows: &[IssueRow]) -> Vec<String> {
 }
 
 fn summary(graph: &SiteGraph, s: &StatusGraph, t: &PhaseTrack) -> PhaseSummary {
-    let _ = graph;
     let l = latest(s, t);
     let p = l.map(|(_, p)| p);
-    let issues = p.map(|p| issue_rows(t, p)).unwrap_or_default();
+    let severities = severities(s, t);
+    let issues = p.map(|p| issue_rows(&severities, p)).unwrap_or_default();
     let long = |d: Option<Date>| d.map(|d| d.long());
     PhaseSummary {
         id: t.id.clone(),
@@ -198,20 +220,24 @@ fn summary(graph: &SiteGraph, s: &StatusGraph, t: &PhaseTrack) -> PhaseSummary {
             tag: p.state.get_ref().tag(),
             code: "",
         }),
-        planned_start: long(p.and_then(|p| p.planned_start)),
-        planned_end: long(p.and_then(|p| p.planned_end)),
-        actual_start: long(p.and_then(|p| p.actual_start.as_ref().map(|d| *d.get_ref()))),
-        actual_end: long(p.and_then(|p| p.actual_end.as_ref().map(|d| *d.get_ref()))),
-        window_start: long(p.and_then(|p| p.window_start)),
-        window_end: long(p.and_then(|p| p.window_end)),
+        planned_start: long(p.and_then(|p| date(&p.planned_start))),
+        planned_end: long(p.and_then(|p| date(&p.planned_end))),
+        actual_start: long(p.and_then(|p| date(&p.actual_start))),
+        actual_end: long(p.and_then(|p| date(&p.actual_end))),
+        window_start: long(p.and_then(|p| date(&p.window_start))),
+        window_end: long(p.and_then(|p| date(&p.window_end))),
         governing: t.governing.as_ref().map(|g| Link {
             text: g.label.clone(),
             url: g.url.clone(),
         }),
-        completion_report: p.and_then(|p| p.completion_report.clone()),
+        completion_report: p.and_then(|p| {
+            p.completion_report
+                .as_ref()
+                .map(|u| site_link(&graph.base, u))
+        }),
         note: p.and_then(|p| p.note.clone()),
-        tests: p.and_then(|p| p.tests),
-        open_total: issues.iter().map(|r| r.open).sum(),
+        tests: p.and_then(tests_of),
+        open_total: issues.iter().map(|r| u64::from(r.open)).sum(),
         has_thresholds: issues.iter().any(|r| r.limit.is_some()),
         exceeded: exceeded_words(&issues),
         issues,
@@ -244,9 +270,8 @@ fn decision_rows(graph: &SiteGraph, pi: usize, filter: Option<&str>) -> Vec<Deci
     let prog = &graph.site.programmes[pi];
     s.decisions
         .iter()
-        .enumerate()
-        .filter_map(|(n, &(r, a))| {
-            let a = &s.reports[r].snapshot.approval[a];
+        .filter_map(|&(r, ai)| {
+            let a = &s.reports[r].snapshot.approval[ai];
             if filter.is_some_and(|f| a.phase.as_ref().map(|p| p.get_ref().as_str()) != Some(f)) {
                 return None;
             }
@@ -279,7 +304,7 @@ fn decision_rows(graph: &SiteGraph, pi: usize, filter: Option<&str>) -> Vec<Deci
                 }
             });
             Some(DecisionRow {
-                anchor: format!("decision-{}", n + 1),
+                anchor: crate::link::status::decision_anchor(&s.reports[r], ai),
                 date: a.date.get_ref().long(),
                 date_iso: a.date.get_ref().iso(),
                 body: graph
@@ -324,19 +349,19 @@ pub fn dashboard(graph: &SiteGraph, pi: usize) -> StatusPage {
         .iter()
         .map(|t| {
             let p = latest(s, t);
-            let planned = p.and_then(|(_, p)| p.planned_start.zip(p.planned_end));
+            let planned = p.and_then(|(_, p)| date(&p.planned_start).zip(date(&p.planned_end)));
             let actual = p.and_then(|(r, p)| {
-                let start = *p.actual_start.as_ref()?.get_ref();
-                Some((
-                    start,
-                    p.actual_end.as_ref().map_or(r.date, |d| *d.get_ref()),
-                ))
+                let start = date(&p.actual_start)?;
+                Some((start, date(&p.actual_end).unwrap_or(r.date)))
             });
             chart::Bar {
                 label: t.id.clone(),
                 planned,
                 actual,
-                running: p.is_some_and(|(_, p)| p.actual_end.is_none()),
+                running: p.is_some_and(|(_, p)| {
+                    p.actual_end.is_none()
+                        && *p.state.get_ref() != crate::model::PhaseState::Complete
+                }),
             }
         })
         .collect();
@@ -400,7 +425,7 @@ pub struct PointRow {
     pub failed: Option<u32>,
     pub blocked: Option<u32>,
     pub open: Vec<u32>,
-    pub open_total: u32,
+    pub open_total: u64,
     pub exceeded: bool,
 }
 
@@ -435,6 +460,7 @@ pub fn phase_page(graph: &SiteGraph, pi: usize, ti: usize) -> PhasePage {
     let s = &graph.statuses[pi];
     let t = &s.phases[ti];
     let phase = summary(graph, s, t);
+    let severities = severities(s, t);
     let latest_point = latest(s, t);
     let criteria = latest_point
         .map(|(_, p)| {
@@ -464,7 +490,7 @@ pub fn phase_page(graph: &SiteGraph, pi: usize, ti: usize) -> PhasePage {
                         code: "",
                     },
                     evidence: c.evidence.clone(),
-                    evidence_url: c.evidence_url.clone(),
+                    evidence_url: c.evidence_url.as_ref().map(|u| site_link(&graph.base, u)),
                 })
                 .collect()
         })
@@ -475,7 +501,8 @@ pub fn phase_page(graph: &SiteGraph, pi: usize, ti: usize) -> PhasePage {
         .map(|&(r, p)| {
             let report = &s.reports[r];
             let p = &report.snapshot.phase[p];
-            let rows = issue_rows(t, p);
+            let rows = issue_rows(&severities, p);
+            let tests = tests_of(p);
             PointRow {
                 date: report.date.long(),
                 date_iso: report.date.iso(),
@@ -484,22 +511,27 @@ pub fn phase_page(graph: &SiteGraph, pi: usize, ti: usize) -> PhasePage {
                     tag: p.state.get_ref().tag(),
                     code: "",
                 },
-                planned: p.tests.map(|x| x.planned),
-                executed: p.tests.map(|x| x.executed),
-                passed: p.tests.map(|x| x.passed),
-                failed: p.tests.map(|x| x.failed),
-                blocked: p.tests.map(|x| x.blocked),
-                open_total: rows.iter().map(|r| r.open).sum(),
+                planned: tests.map(|x| x.planned),
+                executed: tests.map(|x| x.executed),
+                passed: tests.map(|x| x.passed),
+                failed: tests.map(|x| x.failed),
+                blocked: tests.map(|x| x.blocked),
+                open_total: rows.iter().map(|r| u64::from(r.open)).sum(),
                 exceeded: rows.iter().any(|r| r.over > 0),
                 open: rows.iter().map(|r| r.open).collect(),
             }
         })
         .collect();
     let dates: Vec<Date> = t.points.iter().map(|&(r, _)| s.reports[r].date).collect();
-    let severities: Vec<String> = phase
-        .issues
+    let severities: Vec<String> = severities
         .iter()
-        .map(|r| format!("{} ({})", r.severity, r.name))
+        .map(|(id, name, _)| {
+            if id == name {
+                id.clone()
+            } else {
+                format!("{id} ({name})")
+            }
+        })
         .collect();
     let issues_chart = chart::lines(
         &format!("issues-{}", crate::model::slug(&t.id)),
@@ -661,8 +693,8 @@ pub fn files(graph: &SiteGraph, pi: usize) -> Result<Vec<(String, Vec<u8>)>, Str
         tests_passed: String,
         tests_failed: String,
         tests_blocked: String,
-        open_issues: u32,
-        closed_issues: u32,
+        open_issues: u64,
+        closed_issues: u64,
         exceeds_threshold: bool,
     }
     #[derive(Serialize)]
@@ -693,28 +725,24 @@ pub fn files(graph: &SiteGraph, pi: usize) -> Result<Vec<(String, Vec<u8>)>, Str
         for &(r, p) in &t.points {
             let report = &s.reports[r];
             let p = &report.snapshot.phase[p];
-            let rows = issue_rows(t, p);
+            let rows = issue_rows(&severities(s, t), p);
+            let tests = tests_of(p);
             status.push(StatusRecord {
                 date: report.date.iso(),
                 phase: &t.id,
-                state: match p.state.get_ref() {
-                    crate::model::PhaseState::NotStarted => "not-started",
-                    crate::model::PhaseState::InProgress => "in-progress",
-                    crate::model::PhaseState::Suspended => "suspended",
-                    crate::model::PhaseState::Complete => "complete",
-                },
-                planned_start: iso(p.planned_start),
-                planned_end: iso(p.planned_end),
-                actual_start: iso(p.actual_start.as_ref().map(|d| *d.get_ref())),
-                actual_end: iso(p.actual_end.as_ref().map(|d| *d.get_ref())),
+                state: p.state.get_ref().code(),
+                planned_start: iso(date(&p.planned_start)),
+                planned_end: iso(date(&p.planned_end)),
+                actual_start: iso(date(&p.actual_start)),
+                actual_end: iso(date(&p.actual_end)),
                 tad: p.tad.as_ref().map_or("", |x| x.get_ref().as_str()),
-                tests_planned: n(p.tests.map(|x| x.planned)),
-                tests_executed: n(p.tests.map(|x| x.executed)),
-                tests_passed: n(p.tests.map(|x| x.passed)),
-                tests_failed: n(p.tests.map(|x| x.failed)),
-                tests_blocked: n(p.tests.map(|x| x.blocked)),
-                open_issues: rows.iter().map(|r| r.open).sum(),
-                closed_issues: rows.iter().map(|r| r.closed).sum(),
+                tests_planned: n(tests.map(|x| x.planned)),
+                tests_executed: n(tests.map(|x| x.executed)),
+                tests_passed: n(tests.map(|x| x.passed)),
+                tests_failed: n(tests.map(|x| x.failed)),
+                tests_blocked: n(tests.map(|x| x.blocked)),
+                open_issues: rows.iter().map(|r| u64::from(r.open)).sum(),
+                closed_issues: rows.iter().map(|r| u64::from(r.closed)).sum(),
                 exceeds_threshold: rows.iter().any(|r| r.over > 0),
             });
             issues.extend(rows.into_iter().map(|row| IssueRecord {
@@ -742,9 +770,50 @@ pub fn files(graph: &SiteGraph, pi: usize) -> Result<Vec<(String, Vec<u8>)>, Str
         })
         .collect();
     let mut out = Vec::new();
-    super::trace::export::both(&mut out, "status", &status)?;
-    super::trace::export::both(&mut out, "issues", &issues)?;
-    super::trace::export::both(&mut out, "decisions", &decisions)?;
+    use super::trace::export::both;
+    both(
+        &mut out,
+        "status",
+        &[
+            "date",
+            "phase",
+            "state",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "tad",
+            "tests_planned",
+            "tests_executed",
+            "tests_passed",
+            "tests_failed",
+            "tests_blocked",
+            "open_issues",
+            "closed_issues",
+            "exceeds_threshold",
+        ],
+        &status,
+    )?;
+    both(
+        &mut out,
+        "issues",
+        &["date", "phase", "severity", "open", "closed", "threshold"],
+        &issues,
+    )?;
+    both(
+        &mut out,
+        "decisions",
+        &[
+            "date",
+            "body",
+            "subject",
+            "decision",
+            "phase",
+            "document",
+            "conditions",
+        ],
+        &decisions,
+    )?;
     out.push(("feed.xml".into(), feed(graph, pi).into_bytes()));
     Ok(out)
 }
@@ -754,11 +823,7 @@ fn feed(graph: &SiteGraph, pi: usize) -> String {
     let s = &graph.statuses[pi];
     let prog = &graph.site.programmes[pi];
     let origin = crate::link::origin(&graph.base_url);
-    let esc = |t: &str| {
-        let mut o = String::new();
-        let _ = pulldown_cmark_escape::escape_html(&mut o, t);
-        o
-    };
+    let esc = super::escape_html;
     let self_url = format!("{}feed.xml", s.url);
     let updated = s
         .events

@@ -24,6 +24,10 @@ const TESTS_PER_CELL: usize = 6;
 /// clause that thousands of requirements cite must not make its page heavy.
 pub const LISTED: usize = 25;
 
+/// Rows of one table on a requirement or test page before "and N more": enough for any
+/// real trace, and a bound on the page for a generated or mistaken one.
+const PAGE_ROWS: usize = 200;
+
 /// One filtered view of the matrix, with the requirements it shows.
 #[derive(Debug)]
 pub struct MatrixView {
@@ -183,7 +187,10 @@ const EXPORTS: [(&str, &str); 5] = [
     ("tests", "Test scenarios and cases, with what they cover"),
     ("coverage", "Coverage reviews"),
     ("results", "Every result of every snapshot"),
-    ("figures", "Coverage figures by release and component"),
+    (
+        "figures",
+        "Coverage figures by release, component and phase",
+    ),
 ];
 
 pub fn nav(t: &TraceGraph) -> TraceNav {
@@ -217,7 +224,7 @@ fn count(n: usize, what: &str) -> String {
 }
 
 /// A share as a whole percentage, rounded down so 99.6% never reads as complete.
-fn pct(part: usize, whole: usize) -> usize {
+pub fn pct(part: usize, whole: usize) -> usize {
     (part * 100).checked_div(whole).unwrap_or(0)
 }
 
@@ -276,6 +283,7 @@ pub struct TraceOverviewPage {
     pub by_release: Vec<TallyRow>,
     pub by_component: Vec<TallyRow>,
     pub by_phase: Vec<PhaseRow>,
+    pub coverage_by_phase: Vec<TallyRow>,
     pub tests: usize,
     pub latest_snapshot: Option<String>,
     pub snapshots: usize,
@@ -361,6 +369,14 @@ pub fn overview(graph: &SiteGraph, pi: usize, views: &[MatrixView]) -> TraceOver
                 tally: p.clone(),
             })
             .collect(),
+        coverage_by_phase: t
+            .figures
+            .coverage_by_phase
+            .iter()
+            .map(|(id, tally)| {
+                tally_row(phase_name(id), view_url(ViewKind::Phase(id.clone())), tally)
+            })
+            .collect(),
         tests: t.tests.len(),
         latest_snapshot: t.snapshots.last().map(|d| d.long()),
         snapshots: t.snapshots.len(),
@@ -393,7 +409,7 @@ pub struct PhaseTests {
     pub more: usize,
 }
 
-fn matrix_row(t: &TraceGraph, r: &ReqNode) -> MatrixRow {
+fn matrix_row(t: &TraceGraph, r: &ReqNode, order: &[String]) -> MatrixRow {
     let mut phases: Vec<PhaseTests> = Vec::new();
     for &ti in &r.tests {
         let test = &t.tests[ti].test;
@@ -419,7 +435,7 @@ fn matrix_row(t: &TraceGraph, r: &ReqNode) -> MatrixRow {
             cell.more += 1;
         }
     }
-    phases.sort_by(|a, b| a.phase.cmp(&b.phase));
+    phases.sort_by_key(|p| order.iter().position(|o| *o == p.phase));
     MatrixRow {
         id: r.req.id.value.to_string(),
         url: r.url.clone(),
@@ -534,7 +550,10 @@ pub fn matrix_page(
     let (heading, description) = view_title(prog, &view.kind);
     let start = page * ROWS_PER_PAGE;
     let slice = view.rows.iter().skip(start).take(ROWS_PER_PAGE);
-    let rows: Vec<MatrixRow> = slice.map(|&i| matrix_row(t, &t.requirements[i])).collect();
+    let order: Vec<String> = prog.config.phases.iter().map(|p| p.id.clone()).collect();
+    let rows: Vec<MatrixRow> = slice
+        .map(|&i| matrix_row(t, &t.requirements[i], &order))
+        .collect();
     let pages = view.pages();
     let pagination = (pages > 1).then(|| Pagination {
         previous: (page > 0).then(|| view.page_url(page - 1)),
@@ -675,6 +694,8 @@ pub struct RequirementPage {
     pub suspect: Option<SuspectInfo>,
     pub latest: Tag,
     pub tests: Vec<TestRow>,
+    /// Tests beyond the first [`PAGE_ROWS`], not listed.
+    pub more_tests: usize,
     pub results: Option<ResultsGrid>,
     pub nav: TraceNav,
     pub json: String,
@@ -718,7 +739,12 @@ pub fn requirement_page(graph: &SiteGraph, pi: usize, ri: usize) -> RequirementP
             || r.req.component.value.clone(),
             |c| format!("{} ({})", c.name, c.id),
         );
-    let tests: Vec<&TestNode> = r.tests.iter().map(|&i| &t.tests[i]).collect();
+    let tests: Vec<&TestNode> = r
+        .tests
+        .iter()
+        .take(PAGE_ROWS)
+        .map(|&i| &t.tests[i])
+        .collect();
     RequirementPage {
         id: r.req.id.value.to_string(),
         title: r.req.title.clone(),
@@ -752,6 +778,7 @@ pub fn requirement_page(graph: &SiteGraph, pi: usize, ri: usize) -> RequirementP
         latest: outcome_tag(r.latest),
         results: results_grid(t, &tests),
         tests: tests.iter().map(|n| test_row(n)).collect(),
+        more_tests: r.tests.len().saturating_sub(PAGE_ROWS),
         nav: nav(t),
         json: format!("{}requirements.json", t.url),
     }
@@ -809,9 +836,11 @@ pub struct TestPage {
     pub phase_name: String,
     pub scenario: Option<Link>,
     pub cases: Vec<TestRow>,
+    pub more_cases: usize,
     /// Whether the case covers its scenario's requirements (it names none itself).
     pub inherits: bool,
     pub requirements: Vec<ReqRow>,
+    pub more_requirements: usize,
     pub results: Vec<ResultItem>,
     pub latest: Tag,
     pub nav: TraceNav,
@@ -855,11 +884,19 @@ pub fn test_page(graph: &SiteGraph, pi: usize, ti: usize) -> TestPage {
             text: format!("{}: {}", t.tests[s].test.id.value, t.tests[s].test.title),
             url: t.tests[s].url.clone(),
         }),
-        cases: n.cases.iter().map(|&c| test_row(&t.tests[c])).collect(),
+        cases: n
+            .cases
+            .iter()
+            .take(PAGE_ROWS)
+            .map(|&c| test_row(&t.tests[c]))
+            .collect(),
+        more_cases: n.cases.len().saturating_sub(PAGE_ROWS),
+        more_requirements: n.reqs.len().saturating_sub(PAGE_ROWS),
         inherits: n.scenario.is_some() && n.test.covers.is_empty(),
         requirements: n
             .reqs
             .iter()
+            .take(PAGE_ROWS)
             .map(|&r| {
                 let r = &t.requirements[r];
                 ReqRow {
@@ -889,11 +926,7 @@ pub fn test_page(graph: &SiteGraph, pi: usize, ti: usize) -> TestPage {
 /// The list under a clause of the requirements that come from it, as HTML.
 pub fn traced_by_html(t: &TraceGraph, di: usize, n: &ClauseNumber) -> Option<String> {
     let reqs = t.by_clause.get(&(di, n.clone()))?;
-    let esc = |s: &str| {
-        let mut out = String::new();
-        let _ = pulldown_cmark_escape::escape_html(&mut out, s);
-        out
-    };
+    let esc = super::escape_html;
     let mut html = format!(
         "<details class=\"traced-by\"><summary>Traced by {}<span class=\"visually-hidden\"> to clause {n}</span></summary><ul class=\"traced-by__list\">",
         count(reqs.len(), "requirement")
@@ -961,30 +994,35 @@ pub fn impact_rows(graph: &SiteGraph, pi: usize, di: usize, diff: &VersionDiff) 
         return Vec::new();
     }
     let doc = &graph.site.programmes[pi].documents[di];
+    // Requirements cite the numbers of the version in force: match each change by its
+    // number in the side of the comparison nearer that version, so a clause moved from
+    // 2.1 to 2.2 is not also taken for a new 2.1.
+    let current = graph.documents[pi][di].current;
+    let use_new = diff.to <= current;
+    let mut seen = std::collections::HashSet::new();
     let mut rows = Vec::new();
     for d in diff.changed() {
-        let old = d
-            .old
-            .map(|i| &doc.versions[diff.from].body.clauses[i].number);
-        let new = d.new.map(|i| &doc.versions[diff.to].body.clauses[i].number);
-        let mut seen = Vec::new();
-        for number in old.into_iter().chain(new) {
-            for &ri in t.by_clause.get(&(di, number.clone())).into_iter().flatten() {
-                if seen.contains(&ri) {
-                    continue;
-                }
-                seen.push(ri);
-                let r = &t.requirements[ri];
-                rows.push(ImpactRow {
-                    id: r.req.id.value.to_string(),
-                    url: r.url.clone(),
-                    title: r.req.title.clone(),
-                    clause: number.to_string(),
-                    change: d.change.label(),
-                    removed: d.change == Change::Removed,
-                    status: status_tag(r.status),
-                });
+        let number = if use_new {
+            d.new.map(|i| &doc.versions[diff.to].body.clauses[i].number)
+        } else {
+            d.old
+                .map(|i| &doc.versions[diff.from].body.clauses[i].number)
+        };
+        let Some(number) = number else { continue };
+        for &ri in t.by_clause.get(&(di, number.clone())).into_iter().flatten() {
+            if !seen.insert(ri) {
+                continue;
             }
+            let r = &t.requirements[ri];
+            rows.push(ImpactRow {
+                id: r.req.id.value.to_string(),
+                url: r.url.clone(),
+                title: r.req.title.clone(),
+                clause: number.to_string(),
+                change: d.change.label(),
+                removed: d.change == Change::Removed,
+                status: status_tag(r.status),
+            });
         }
     }
     rows
@@ -1063,6 +1101,26 @@ pub mod export {
         pub url: &'a str,
     }
 
+    impl RequirementRecord<'_> {
+        pub const COLUMNS: &'static [&'static str] = &[
+            "id",
+            "title",
+            "source",
+            "source_url",
+            "component",
+            "release",
+            "scenarios",
+            "cases",
+            "phases",
+            "coverage",
+            "status",
+            "reviewed",
+            "suspect",
+            "latest_result",
+            "url",
+        ];
+    }
+
     #[derive(Debug, Serialize)]
     pub struct TestRecord<'a> {
         pub id: &'a str,
@@ -1073,6 +1131,19 @@ pub mod export {
         pub covers: String,
         pub latest_result: &'a str,
         pub url: &'a str,
+    }
+
+    impl TestRecord<'_> {
+        pub const COLUMNS: &'static [&'static str] = &[
+            "id",
+            "level",
+            "title",
+            "phase",
+            "scenario",
+            "covers",
+            "latest_result",
+            "url",
+        ];
     }
 
     #[derive(Debug, Serialize)]
@@ -1086,12 +1157,28 @@ pub mod export {
         pub suspect: bool,
     }
 
+    impl CoverageRecord<'_> {
+        pub const COLUMNS: &'static [&'static str] = &[
+            "requirement",
+            "coverage",
+            "reviewed",
+            "rationale",
+            "risk",
+            "mitigation",
+            "suspect",
+        ];
+    }
+
     #[derive(Debug, Serialize)]
     pub struct ResultRecord<'a> {
         pub date: String,
         pub test: &'a str,
         pub result: &'a str,
         pub note: &'a str,
+    }
+
+    impl ResultRecord<'_> {
+        pub const COLUMNS: &'static [&'static str] = &["date", "test", "result", "note"];
     }
 
     /// A [`Tally`] with its group, written out: the `csv` crate cannot flatten.
@@ -1111,6 +1198,20 @@ pub mod export {
     }
 
     impl<'a> FigureRecord<'a> {
+        pub const COLUMNS: &'static [&'static str] = &[
+            "group",
+            "key",
+            "requirements",
+            "traced",
+            "full",
+            "partial",
+            "not_reviewed",
+            "deferred",
+            "not_testable",
+            "uncovered",
+            "suspect",
+        ];
+
         fn new(group: &'a str, key: &'a str, t: &Tally) -> Self {
             FigureRecord {
                 group,
@@ -1234,13 +1335,23 @@ pub mod export {
                 .iter()
                 .map(|(k, t)| FigureRecord::new("component", k, t)),
         );
+        figures.extend(
+            f.coverage_by_phase
+                .iter()
+                .map(|(k, t)| FigureRecord::new("phase", k, t)),
+        );
 
         let mut out = Vec::new();
-        both(&mut out, "requirements", &requirements)?;
-        both(&mut out, "tests", &tests)?;
-        both(&mut out, "coverage", &coverage)?;
-        both(&mut out, "results", &results)?;
-        both(&mut out, "figures", &figures)?;
+        both(
+            &mut out,
+            "requirements",
+            RequirementRecord::COLUMNS,
+            &requirements,
+        )?;
+        both(&mut out, "tests", TestRecord::COLUMNS, &tests)?;
+        both(&mut out, "coverage", CoverageRecord::COLUMNS, &coverage)?;
+        both(&mut out, "results", ResultRecord::COLUMNS, &results)?;
+        both(&mut out, "figures", FigureRecord::COLUMNS, &figures)?;
         Ok(out)
     }
 
@@ -1248,9 +1359,15 @@ pub mod export {
     pub fn both<T: Serialize>(
         out: &mut Vec<(String, Vec<u8>)>,
         name: &str,
+        columns: &[&str],
         rows: &[T],
     ) -> Result<(), String> {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        // The header is written from `columns` so that an empty table keeps its stable
+        // column names; the csv writer would only write one with a first row.
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        w.write_record(columns).map_err(|e| e.to_string())?;
         for r in rows {
             w.serialize(r).map_err(|e| e.to_string())?;
         }
