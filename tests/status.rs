@@ -75,7 +75,7 @@ fn an_exceeded_threshold_is_said_in_words() {
     let issues = lines_with(
         between(
             &html,
-            "<caption class=\"visually-hidden\" id=\"issues-PIT\">",
+            "<caption class=\"visually-hidden\" id=\"issues-table-pit\">",
             "</table>",
         ),
         "<th scope=\"row\">",

@@ -831,6 +831,7 @@ fn an_empty_table_still_exports_its_columns() {
 #[test]
 fn results_after_the_build_date_are_refused() {
     let site = published();
+    fs::remove_dir_all(site.path().join("content/prog/status")).unwrap();
     let (diags, code) = check_json_with(site.path(), &["--date", "2025-07-01"]);
     assert_eq!(code, 1);
     let errors: Vec<&Value> = diags
@@ -873,4 +874,19 @@ fn long_lists_on_a_page_stop_at_two_hundred() {
     assert!(scenario.contains("<p class=\"secondary-text\">And 9 more, listed in <a href=\"/prog/trace/tests.csv\">the tests table (CSV)</a>.</p>"));
     let req = page(&site, "prog/trace/requirements/REQ-A-001/index.html");
     assert!(req.contains("And 11 more, listed in"));
+}
+
+#[test]
+fn a_phase_page_shows_requirements_proved_over_time_as_the_matrix_judges_them() {
+    let site = published();
+    let html = page(&site, "prog/status/pit/index.html");
+    // On 1 May TC-PIT-001-01 had failed, so neither requirement it covers was proved,
+    // though TC-PIT-001-02 had passed; by 1 August it had passed too.
+    assert_eq!(
+        lines_with(between(&html, "id=\"coverage-table\"", "</table>"), "<th scope=\"row\">"),
+        vec![
+            "<tr><th scope=\"row\"><time datetime=\"2025-05-01\">1 May 2025</time></th><td>0</td><td>2</td></tr>",
+            "<tr><th scope=\"row\"><time datetime=\"2025-08-01\">1 August 2025</time></th><td>2</td><td>2</td></tr>",
+        ]
+    );
 }

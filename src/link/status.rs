@@ -471,9 +471,7 @@ fn key_in(text: &str, within: std::ops::Range<usize>, key: &str) -> Option<std::
         if before.is_none_or(|c| !c.is_alphanumeric() && c != '_') && after.starts_with('=') {
             let value = after[1..].trim_start();
             let start = within.start + (body.len() - value.len());
-            let len = value
-                .find([',', '}', '\n', '#'])
-                .unwrap_or(value.len());
+            let len = value.find([',', '}', '\n', '#']).unwrap_or(value.len());
             return Some(start..start + value[..len].trim_end().len());
         }
         from = at + key.len();

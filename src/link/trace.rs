@@ -695,7 +695,7 @@ fn src_label(r: &Requirement) -> String {
 }
 
 /// The worst of some results: one failure fails a requirement.
-fn worst(outcomes: impl Iterator<Item = Outcome>) -> Option<Outcome> {
+pub fn worst(outcomes: impl Iterator<Item = Outcome>) -> Option<Outcome> {
     outcomes.max_by_key(|o| match o {
         Outcome::Passed => 0,
         Outcome::NotRun => 1,

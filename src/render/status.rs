@@ -96,6 +96,8 @@ pub struct IssueRow {
 #[derive(Debug, Serialize)]
 pub struct PhaseSummary {
     pub id: String,
+    /// The id as it appears in URLs and element ids.
+    pub slug: String,
     pub name: String,
     pub url: String,
     pub reported: bool,
@@ -211,6 +213,7 @@ fn summary(graph: &SiteGraph, s: &StatusGraph, t: &PhaseTrack) -> PhaseSummary {
     let long = |d: Option<Date>| d.map(|d| d.long());
     PhaseSummary {
         id: t.id.clone(),
+        slug: crate::model::slug(&t.id),
         name: t.name.clone(),
         url: t.url.clone(),
         reported: p.is_some(),
@@ -621,13 +624,15 @@ fn coverage_over_time(graph: &SiteGraph, pi: usize, phase: &str) -> (Vec<Coverag
             proved: in_phase
                 .iter()
                 .filter(|r| {
-                    r.tests.iter().any(|&i| {
+                    // As the matrix judges: the worst of each test's latest result by d.
+                    let latest = r.tests.iter().filter_map(|&i| {
                         let n = &t.tests[i];
-                        n.test.phase.value == phase
-                            && n.results
-                                .iter()
-                                .any(|x| x.date <= d && x.outcome == crate::model::Outcome::Passed)
-                    })
+                        (n.test.phase.value == phase)
+                            .then(|| n.results.iter().rev().find(|x| x.date <= d))
+                            .flatten()
+                            .map(|x| x.outcome)
+                    });
+                    crate::link::trace::worst(latest) == Some(crate::model::Outcome::Passed)
                 })
                 .count(),
         })
