@@ -890,3 +890,16 @@ fn a_phase_page_shows_requirements_proved_over_time_as_the_matrix_judges_them() 
         ]
     );
 }
+
+#[test]
+fn a_heading_clause_lists_the_requirements_traced_to_it_after_its_heading() {
+    let site = fixture("trace");
+    append(
+        site.path(),
+        REQS,
+        b"REQ-C-001,Alpha and Beta as a whole,P-SPEC 1,A,R1,\n",
+    );
+    build_ok(site.path(), &["--date", DATE]);
+    let html = page(&site, "prog/spec/index.html");
+    assert!(html.contains("Alpha and Beta</h2><details class=\"traced-by\"><summary>Traced by 1 requirement<span class=\"visually-hidden\"> to clause 1</span></summary><ul class=\"traced-by__list\"><li><a href=\"/prog/trace/requirements/REQ-C-001/\">REQ-C-001</a> Alpha and Beta as a whole</li></ul></details>"), "{}", between(&html, "<h2", "</h2>"));
+}

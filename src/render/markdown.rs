@@ -35,6 +35,7 @@ pub fn to_html(
     links: &BodyLinks,
     cx: &MarkdownContext,
     history: Option<ClauseFooter>,
+    heading_footer: Option<ClauseFooter>,
 ) -> String {
     let md = body.markdown();
     let terms = TermLinker::new(links);
@@ -50,6 +51,8 @@ pub fn to_html(
         clause_open: false,
         history,
         clause_history_link: None,
+        heading_footer,
+        pending_heading_footer: None,
         skip_number: 0,
         heading_depth: 0,
         link_depth: 0,
@@ -244,6 +247,10 @@ struct Writer<'a, 'b> {
     history: Option<ClauseFooter<'b>>,
     /// The link to the open clause's history, written as it closes.
     clause_history_link: Option<String>,
+    /// What is written after a heading clause (the requirements traced to it).
+    heading_footer: Option<ClauseFooter<'b>>,
+    /// That, for the heading being written.
+    pending_heading_footer: Option<String>,
     /// Bytes of the next text event that are a clause number already written.
     skip_number: usize,
     heading_depth: usize,
@@ -362,6 +369,7 @@ impl Writer<'_, '_> {
                 let anchor = &heading.anchor;
                 match &heading.number {
                     Some(n) => {
+                        self.pending_heading_footer = self.heading_footer.and_then(|f| f(n));
                         self.html(format!(
                             "<h{h} id=\"{anchor}\" class=\"clause-heading\"><a class=\"clause-number\" href=\"#{anchor}\" aria-label=\"Clause {n}\">{n}</a> "
                         ));
@@ -508,6 +516,9 @@ impl Writer<'_, '_> {
                 self.skip_number = 0;
                 let h = self.html_level(level);
                 self.html(format!("</h{h}>"));
+                if let Some(footer) = self.pending_heading_footer.take() {
+                    self.html(footer);
+                }
             }
             TagEnd::Link | TagEnd::Strong => match self.closers.pop() {
                 Some(Closer::Html(close, suppressed)) => {

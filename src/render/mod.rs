@@ -775,7 +775,7 @@ fn render_job(
         Job::Page(i) => {
             let p = &graph.site.pages[i];
             let links = &graph.pages[i];
-            let body = markdown::to_html(&p.body, links, md, None);
+            let body = markdown::to_html(&p.body, links, md, None, None);
             let info = PageInfo::new(
                 graph,
                 p.meta.title.clone(),
@@ -1079,7 +1079,10 @@ fn document_page(
                     )),
                 }
             };
-            markdown::to_html(&v.body, body_links, md, Some(&footer))
+            let traced = |n: &crate::model::ClauseNumber| {
+                tracing.and_then(|t| trace::traced_by_html(t, di, n))
+            };
+            markdown::to_html(&v.body, body_links, md, Some(&footer), Some(&traced))
         },
         versions: doc
             .versions
