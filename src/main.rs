@@ -219,13 +219,12 @@ fn serve_message(m: &attest::serve::Message, root: &std::path::Path, quiet: bool
             print_human(&outcome.diagnostics, root);
             if outcome.failed() {
                 eprintln!(
-                    "the site did not build ({} errors); serving the error until it is fixed",
+                    "the site did not build ({} error(s)); pages will show the errors until they are fixed",
                     error_count(&outcome.diagnostics)
                 );
             } else if !quiet {
                 println!(
-                    "built {} pages ({files} files) into memory in {}",
-                    outcome.jobs,
+                    "built the site into memory ({files} files) in {}",
                     millis(outcome.elapsed)
                 );
             }
@@ -249,13 +248,14 @@ fn serve_message(m: &attest::serve::Message, root: &std::path::Path, quiet: bool
             };
             if outcome.failed() {
                 print_human(&outcome.diagnostics, root);
+                let n = error_count(&outcome.diagnostics);
                 eprintln!(
-                    "{what} changed: {} errors; still serving the last good build",
-                    error_count(&outcome.diagnostics)
+                    "{what} changed: {n} error{}; still serving the last good build",
+                    if n == 1 { "" } else { "s" }
                 );
             } else if !quiet {
                 println!(
-                    "{what} changed: {} pages rendered, {} files changed in {}",
+                    "{what} changed: {} pages rendered again, {} files changed, in {}",
                     outcome.jobs,
                     outcome.changed.len(),
                     millis(outcome.elapsed)

@@ -119,6 +119,22 @@ fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
 }
 
 #[test]
+fn a_temporary_file_that_came_and_went_is_nothing() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    // sed -i writes a file such as this, then renames it over the source.
+    let outcome = p.apply(&[root.join("content/prog/svtad/sedAb12Cd")]);
+    assert!(!outcome.rebuilt);
+    // A removed source folder is not nothing.
+    std::fs::remove_dir_all(root.join("content/prog/tad")).unwrap();
+    let outcome = p.apply(&[root.join("content/prog/tad")]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome.changed.contains(&"prog/tad/index.html".to_owned()));
+    assert_same_as_build(&p);
+}
+
+#[test]
 fn an_unchanged_save_renders_nothing() {
     let dir = fixture("minimal");
     let root = dir.path();
@@ -252,6 +268,32 @@ fn trace_pages_follow_an_edit_to_the_document_they_cite() {
     edit(root, file, &last, &format!("{last} Edited."));
     let outcome = p.apply(&[root.join(file)]);
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome.changed.iter().any(|c| c.starts_with("prog/trace/")));
+    assert_same_as_build(&p);
+
+    // A document no requirement cites: the trace's pages are left alone.
+    std::fs::create_dir_all(root.join("content/prog/extra")).unwrap();
+    std::fs::write(
+        root.join("content/prog/extra/document.toml"),
+        "id = \"P-EXTRA\"\nkind = \"other\"\ntitle = \"Extra\"\n",
+    )
+    .unwrap();
+    let extra = "content/prog/extra/v1.0.md";
+    std::fs::write(
+        root.join(extra),
+        "+++\nversion = \"1.0\"\nstatus = \"approved\"\npublished = 2025-01-01\nchange_mechanism = \"first-issue\"\nchange_summary = \"First.\"\n+++\n\n# 1 Scope\n\n1.1 Nothing.\n",
+    )
+    .unwrap();
+    let outcome = p.apply(&[root.join("content/prog/extra")]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert_same_as_build(&p);
+    edit(root, extra, "1.1 Nothing.", "1.1 Nothing at all.");
+    let outcome = p.apply(&[root.join(extra)]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    // Its version page and document page, history, clauses, exports; home, programme,
+    // site feed.
+    assert_eq!(outcome.jobs, 7);
+    assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/trace/")));
     assert_same_as_build(&p);
 }
 

@@ -192,9 +192,15 @@ impl Dirty {
                     d.programmes.insert(pi);
                     d.home = true;
                     d.feed = true;
-                    // The trace resolves its sources against this programme's
-                    // documents, and reports on their history.
-                    if !graph.traces[pi].is_empty() {
+                    // A trace reads the documents its requirements cite (their
+                    // version in force, clauses and history) and the documents that
+                    // hold its tables.
+                    let t = &graph.traces[pi];
+                    let cited = t.sources.contains(&di)
+                        || t.requirements
+                            .iter()
+                            .any(|r| r.source.as_ref().is_some_and(|s| s.di == di));
+                    if !t.is_empty() && cited {
                         d.traces.insert(pi);
                     }
                 }

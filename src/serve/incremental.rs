@@ -162,6 +162,12 @@ impl Preview {
         if load::is_ignored_name(name) {
             return None;
         }
+        // A file that came and went within the batch (sed's and some editors' temporary
+        // files) is nothing; a missing source, or a missing folder of sources, is a
+        // removal.
+        if !self.opts.root.join(rel).exists() && !self.may_be_source(rel) {
+            return None;
+        }
         match first {
             "content" => {
                 let site = self.graph.as_ref().map(|g| &g.site);
@@ -186,6 +192,30 @@ impl Preview {
             "themes" | "templates" => Some(Kind::Theme),
             _ => None,
         }
+    }
+
+    /// Whether a path that no longer exists was, or held, a source: it has a source's
+    /// extension, or a source the site has lies below it.
+    fn may_be_source(&self, rel: &str) -> bool {
+        if [".md", ".toml", ".csv"].iter().any(|e| rel.ends_with(e)) {
+            return true;
+        }
+        let Some(graph) = &self.graph else {
+            return true;
+        };
+        let folder = format!("{rel}/");
+        let site = &graph.site;
+        let paths =
+            site.pages
+                .iter()
+                .map(|p| &p.body.source.path)
+                .chain(site.programmes.iter().flat_map(|p| {
+                    p.documents.iter().flat_map(|d| {
+                        std::iter::once(&d.source.path)
+                            .chain(d.versions.iter().map(|v| &v.body.source.path))
+                    })
+                }));
+        paths.into_iter().any(|p| p.starts_with(&folder))
     }
 
     /// Loads and parses all of `content/` again, and links it.
