@@ -93,7 +93,7 @@ try {
   await other.waitForTimeout(500);
   const otherBefore = otherNav;
 
-  edit('status = "designated"', 'status = designated');
+  edit('status = "draft-for-consultation"', 'status = draft-for-consultation');
   const banner = await page
     .waitForSelector('#attest-problem', { timeout: 15000 })
     .then(() => page.evaluate(() => document.getElementById('attest-problem').innerText), () => '');
@@ -102,7 +102,7 @@ try {
   if (shots) await page.screenshot({ path: path.join(shots, 'serve-error-banner.png') });
   await axe('with the error banner shown');
 
-  edit('status = designated', 'status = "designated"');
+  edit('status = draft-for-consultation', 'status = "draft-for-consultation"');
   const gone = await page
     .waitForFunction(() => !document.getElementById('attest-problem'), null, { timeout: 15000 })
     .then(() => true, () => false);
