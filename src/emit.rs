@@ -109,22 +109,8 @@ impl Staging {
         base_url: &str,
     ) -> Result<Emitted, EmitError> {
         let urls = std::mem::take(&mut *self.urls.lock().unwrap_or_else(|e| e.into_inner()));
-        self.write(&OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: sitemap(urls, base_url).into_bytes(),
-            url: None,
-        })?;
-        self.write(&OutputFile {
-            path: "robots.txt".into(),
-            bytes: robots(base_url).into_bytes(),
-            url: None,
-        })?;
-        for (p, b) in statics {
-            self.write(&OutputFile {
-                path: format!("static/{p}"),
-                bytes: b.clone(),
-                url: None,
-            })?;
+        for file in listing_files(urls, statics, base_url) {
+            self.write(&file)?;
         }
         let emitted = Emitted {
             files: self.files.load(Ordering::Relaxed),
@@ -142,6 +128,33 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The files written beside the rendered pages: `sitemap.xml` of the pages' `urls`,
+/// `robots.txt`, and the theme's static files under `static/`.
+pub fn listing_files(
+    urls: Vec<String>,
+    statics: &[(String, Vec<u8>)],
+    base_url: &str,
+) -> Vec<OutputFile> {
+    let mut files = vec![
+        OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap(urls, base_url).into_bytes(),
+            url: None,
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            bytes: robots(base_url).into_bytes(),
+            url: None,
+        },
+    ];
+    files.extend(statics.iter().map(|(p, b)| OutputFile {
+        path: format!("static/{p}"),
+        bytes: b.clone(),
+        url: None,
+    }));
+    files
 }
 
 /// Replaces `output` with `staging` by renames, so the output is never half-written;

@@ -12,6 +12,8 @@
 //! Any error stops the build before [`emit`], so a failed build never touches the
 //! published site. [`check`] runs the same stages without writing anything, and checks
 //! every internal link and anchor of the pages it rendered with [`linkcheck`].
+//! [`serve`] drives the same stages for a live preview, keeping the site in memory and
+//! rebuilding only what a change touches.
 
 // A `Diagnostic` is the error of most fallible functions here; it travels the cold path
 // only, so boxing it would cost clarity for nothing measurable.
@@ -28,6 +30,7 @@ pub mod parse;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

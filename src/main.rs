@@ -59,6 +59,27 @@ enum Command {
     },
     /// Make a minimal programme in DIR that builds as it is.
     Init { dir: PathBuf },
+    /// Build into memory, serve on loopback, and rebuild and reload pages as sources change.
+    Serve {
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Anything but loopback also needs --expose.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Allow --bind to name an address other machines can reach.
+        #[arg(long)]
+        expose: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// The site's base URL path, overriding site.toml's (default /).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Build as of this date (YYYY-MM-DD): decides which versions are in force.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -141,6 +162,36 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Serve {
+            port,
+            bind,
+            expose,
+            open,
+            base_url,
+            date,
+        } => {
+            let opts = attest::serve::ServeOptions {
+                build: Options {
+                    root: cli.root.clone(),
+                    output: None,
+                    base_url,
+                    date,
+                },
+                bind,
+                port,
+                expose,
+            };
+            let root = cli.root.clone();
+            let quiet = cli.quiet;
+            let tell = |m: attest::serve::Message| serve_message(&m, &root, quiet, open);
+            match attest::serve::serve(&opts, &tell) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Init { dir } => match attest::scaffold::init(&dir) {
             Ok(files) => {
                 if !cli.quiet {
@@ -157,6 +208,62 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// Prints what the preview server reports.
+fn serve_message(m: &attest::serve::Message, root: &std::path::Path, quiet: bool, open: bool) {
+    use attest::serve::{error_count, millis, Message};
+    use std::io::Write;
+    match m {
+        Message::Built(outcome, files) => {
+            print_human(&outcome.diagnostics, root);
+            if outcome.failed() {
+                eprintln!(
+                    "the site did not build ({} error(s)); pages will show the errors until they are fixed",
+                    error_count(&outcome.diagnostics)
+                );
+            } else if !quiet {
+                println!(
+                    "built the site into memory ({files} files) in {}",
+                    millis(outcome.elapsed)
+                );
+            }
+        }
+        Message::Exposed(addr) => eprintln!(
+            "warning: listening on {addr}, which other machines may reach; the preview has no authentication"
+        ),
+        Message::Listening(url) => {
+            println!("serving {url} (press Ctrl+C to stop)");
+            if open {
+                let opener = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
+                if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+                    eprintln!("warning: could not open a browser ({opener}: {e}); open {url} yourself");
+                }
+            }
+        }
+        Message::Rebuilt(outcome, paths) => {
+            let what = match paths {
+                [one] => attest::load::rel(root, one),
+                many => format!("{} files", many.len()),
+            };
+            if outcome.failed() {
+                print_human(&outcome.diagnostics, root);
+                let n = error_count(&outcome.diagnostics);
+                eprintln!(
+                    "{what} changed: {n} error{}; still serving the last good build",
+                    if n == 1 { "" } else { "s" }
+                );
+            } else if !quiet {
+                println!(
+                    "{what} changed: {} pages rendered again, {} files changed, in {}",
+                    outcome.jobs,
+                    outcome.changed.len(),
+                    millis(outcome.elapsed)
+                );
+            }
+        }
+    }
+    let _ = std::io::stdout().flush();
 }
 
 fn print_human(diags: &[Diagnostic], root: &std::path::Path) {

@@ -32,6 +32,9 @@ pub struct StatusGraph {
     pub decisions: Vec<(usize, usize)>,
     /// State changes and decisions, by date, for the feed.
     pub events: Vec<StatusEvent>,
+    /// The documents (indices in the programme) the snapshots cite: governing TADs,
+    /// the clauses that set criteria, the documents decided on.
+    pub cites: std::collections::HashSet<usize>,
 }
 
 impl StatusGraph {
@@ -299,8 +302,11 @@ pub fn build(
             }
             for c in &p.criterion {
                 if let Some(clause) = &c.clause {
-                    if let Err(d) = resolve_clause(view, clause, f) {
-                        diags.push(d);
+                    match resolve_clause(view, clause, f) {
+                        Ok((di, _)) => {
+                            g.cites.insert(di);
+                        }
+                        Err(d) => diags.push(d),
                     }
                 }
             }
@@ -316,6 +322,7 @@ pub fn build(
                     }
                 });
             if let Some(gov) = &governing {
+                g.cites.insert(gov.di);
                 let doc = &prog.documents[gov.di];
                 if let (Some(scale), Some(issues)) = (&doc.severity, &p.issues) {
                     let ids: Vec<&str> =
@@ -382,16 +389,18 @@ pub fn build(
                 }
             }
             match (&a.document, &a.version) {
-                (Some(doc), Some(version)) => {
-                    if let Err(d) = resolve_version_at(view, doc, version, f) {
-                        diags.push(d);
+                (Some(doc), Some(version)) => match resolve_version_at(view, doc, version, f) {
+                    Ok(gov) => {
+                        g.cites.insert(gov.di);
                     }
-                }
-                (Some(doc), None) => {
-                    if let Err(d) = resolve_doc(view, doc, f) {
-                        diags.push(d);
+                    Err(d) => diags.push(d),
+                },
+                (Some(doc), None) => match resolve_doc(view, doc, f) {
+                    Ok(di) => {
+                        g.cites.insert(di);
                     }
-                }
+                    Err(d) => diags.push(d),
+                },
                 (None, Some(v)) => diags.push(
                     at(
                         "unknown-version",
@@ -735,7 +744,7 @@ pub fn resolve_clause(
     view: &DocView,
     clause: &Spanned<String>,
     f: &crate::model::SourceFile,
-) -> Result<String, Diagnostic> {
+) -> Result<(usize, String), Diagnostic> {
     let bad =
         |msg: String| Diagnostic::error_at("unknown-clause", &f.path, &f.text, clause.span(), msg);
     let Ok(crate::model::RefTarget::Clause(id, number)) =
@@ -751,7 +760,7 @@ pub fn resolve_clause(
     let links = &view.links[di];
     let v = &view.programme.documents[di].versions[links.current];
     if v.body.clauses.iter().any(|c| c.number == number) {
-        return Ok(format!("{}#{}", links.url, number.anchor()));
+        return Ok((di, format!("{}#{}", links.url, number.anchor())));
     }
     let candidates: Vec<String> = v
         .body

@@ -349,3 +349,15 @@ pub fn parse_version_file(file: &SourceFile) -> (Option<(VersionMeta, Body)>, Ve
     let (v, d) = parse_version(file);
     (v.map(|v| (v.meta, v.body)), d)
 }
+
+/// Parses one version file again, as [`parse`] would, for a preview server that keeps
+/// the rest of the site parsed. Problems that need the whole document (two files with
+/// one version) are not checked here.
+pub fn reparse_version(file: &SourceFile) -> (Option<DocVersion>, Vec<Diagnostic>) {
+    parse_version(file)
+}
+
+/// Parses one free-standing page again, as [`parse`] would.
+pub fn reparse_page(file: &SourceFile) -> Result<Page, Diagnostic> {
+    parse_page(file)
+}

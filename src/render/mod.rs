@@ -7,6 +7,7 @@
 
 mod chart;
 pub mod context;
+pub mod deps;
 mod highlight;
 pub mod history;
 mod markdown;
@@ -116,8 +117,10 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s.replace('\n', " ")
 }
 
-/// One page to render: which template, its context and where it goes.
-enum Job {
+/// One page to render: which template, its context and where it goes. The indices are
+/// the site graph's (programme, document, version); [`deps`] says what each job reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
     Home,
     Programme(usize),
     /// A version's page; for the version in force, the document's own page too, from
@@ -193,10 +196,38 @@ pub fn render(
     sink: &Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
-    let site = site_context(graph);
-    let mut base = tera::Context::new();
-    base.insert("site", &site);
+    let job_sink = |_: Job, file: OutputFile| sink(file);
+    let rendered = render_jobs(graph, tera, &|_| true, &job_sink, progress)?;
+    for file in support_files() {
+        sink(file).map_err(|d| vec![d])?;
+    }
+    Ok(rendered.pages)
+}
 
+/// Files every site has that no page template makes.
+pub fn support_files() -> Vec<OutputFile> {
+    vec![OutputFile {
+        path: "static/syntax.css".into(),
+        bytes: syntax_stylesheet().into_bytes(),
+        url: None,
+    }]
+}
+
+/// How much [`render_jobs`] rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Jobs run (a job makes one page, or a page and its data files).
+    pub jobs: usize,
+    /// HTML pages written.
+    pub pages: usize,
+}
+
+/// Every job of the site, in a stable order.
+pub fn jobs(graph: &SiteGraph) -> Vec<Job> {
+    plan(graph).0
+}
+
+fn plan(graph: &SiteGraph) -> (Vec<Job>, Vec<Vec<trace::MatrixView>>) {
     let mut jobs = vec![Job::Home, Job::NotFound];
     for (pi, prog) in graph.site.programmes.iter().enumerate() {
         jobs.push(Job::Programme(pi));
@@ -261,6 +292,24 @@ pub fn render(
         jobs.extend([Job::Status(pi), Job::Decisions(pi), Job::StatusFiles(pi)]);
         jobs.extend((0..s.phases.len()).map(|ti| Job::Phase { pi, ti }));
     }
+    (jobs, views)
+}
+
+/// Renders the jobs that `keep` selects into `sink`, which is told which job made each
+/// file. [`render`] is this with every job selected; a preview server selects the jobs
+/// whose inputs changed ([`deps`]).
+pub fn render_jobs(
+    graph: &SiteGraph,
+    tera: &Tera,
+    keep: &(dyn Fn(&Job) -> bool + Sync),
+    sink: &(dyn Fn(Job, OutputFile) -> Result<(), Diagnostic> + Sync),
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let site = site_context(graph);
+    let mut base = tera::Context::new();
+    base.insert("site", &site);
+    let (mut jobs, views) = plan(graph);
+    jobs.retain(|j| keep(j));
 
     let highlighter = Highlighter::new();
     let sanitizer = Sanitizer::default();
@@ -271,17 +320,17 @@ pub fn render(
     let total = jobs.len();
     let done = AtomicUsize::new(0);
     let pages = AtomicUsize::new(0);
-    let counted_sink = |file: OutputFile| {
-        let is_page = file.path.ends_with(".html");
-        sink(file)?;
-        if is_page {
-            pages.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
-    };
     let diags: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|job| {
+            let counted_sink = |file: OutputFile| {
+                let is_page = file.path.ends_with(".html");
+                sink(*job, file)?;
+                if is_page {
+                    pages.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            };
             let r = render_job(graph, tera, &base, &md, &views, job, &counted_sink);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(n, total);
@@ -294,13 +343,10 @@ pub fn render(
         diags.truncate(10);
         return Err(diags);
     }
-    sink(OutputFile {
-        path: "static/syntax.css".into(),
-        bytes: syntax_stylesheet().into_bytes(),
-        url: None,
+    Ok(Rendered {
+        jobs: total,
+        pages: pages.into_inner(),
     })
-    .map_err(|d| vec![d])?;
-    Ok(pages.into_inner())
 }
 
 fn site_context(graph: &SiteGraph) -> SiteContext {

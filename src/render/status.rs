@@ -484,6 +484,7 @@ pub fn phase_page(graph: &SiteGraph, pi: usize, ti: usize) -> PhasePage {
                                 cl,
                                 &s.reports[0].source,
                             )
+                            .map(|(_, url)| url)
                             .unwrap_or_default(),
                         }
                     }),

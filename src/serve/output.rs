@@ -1,0 +1,135 @@
+//! The built site in memory: every output file by its path below the site, with the
+//! job that made it, shared between the rebuilds (which write) and the HTTP workers
+//! (which read).
+//!
+//! A rebuild replaces its files in one step under a write lock, so a request sees the
+//! site before a rebuild or after it, never half of one; a reload is announced only
+//! after that step (a browser that reloads early would see the old page). This module
+//! neither renders nor speaks HTTP.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use crate::render::Job;
+
+/// One served file.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub bytes: Arc<[u8]>,
+    /// The page's URL when it is listed in the sitemap.
+    pub url: Option<String>,
+    /// The job that made it; `None` for the theme's and the site's support files.
+    pub job: Option<Job>,
+}
+
+impl Entry {
+    pub fn new(bytes: Vec<u8>, url: Option<String>, job: Option<Job>) -> Entry {
+        Entry {
+            bytes: bytes.into(),
+            url,
+            job,
+        }
+    }
+}
+
+/// The files of the site, by path below the output (`fsm/svtad/index.html`).
+#[derive(Debug, Clone)]
+pub struct Files {
+    base: String,
+    map: Arc<RwLock<HashMap<String, Entry>>>,
+}
+
+impl Files {
+    /// An empty site served below `base` (`/` or `/docs/`).
+    pub fn new(base: String) -> Files {
+        Files {
+            base,
+            map: Arc::default(),
+        }
+    }
+
+    /// The URL path prefix the site is served below.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The file at `path`, if there is one.
+    pub fn get(&self, path: &str) -> Option<Entry> {
+        self.read().get(path).cloned()
+    }
+
+    /// How many files there are.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every path and its bytes, sorted by path (for tests and comparisons).
+    pub fn snapshot(&self) -> Vec<(String, Arc<[u8]>)> {
+        let mut v: Vec<(String, Arc<[u8]>)> = self
+            .read()
+            .iter()
+            .map(|(p, e)| (p.clone(), e.bytes.clone()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    /// Applies one rebuild: files made by jobs that `redone` covers and that were not
+    /// made again are removed; `made` and `support` are put in; the sitemap is made
+    /// anew from every page's URL. Returns the paths whose bytes changed, appeared or
+    /// disappeared, sorted.
+    pub fn update(
+        &self,
+        made: Vec<(String, Entry)>,
+        support: Vec<(String, Entry)>,
+        redone: &dyn Fn(&Job) -> bool,
+        sitemap: &dyn Fn(Vec<String>) -> String,
+    ) -> Vec<String> {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        let mut changed = Vec::new();
+        let fresh: std::collections::HashSet<&str> = made
+            .iter()
+            .chain(&support)
+            .map(|(p, _)| p.as_str())
+            .collect();
+        let stale: Vec<String> = map
+            .iter()
+            .filter(|(p, e)| {
+                !fresh.contains(p.as_str())
+                    && p.as_str() != "sitemap.xml"
+                    && e.job.as_ref().is_none_or(redone)
+            })
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in stale {
+            map.remove(&p);
+            changed.push(p);
+        }
+        for (path, entry) in made.into_iter().chain(support) {
+            let same = map.get(&path).is_some_and(|old| old.bytes == entry.bytes);
+            if !same {
+                changed.push(path.clone());
+            }
+            map.insert(path, entry);
+        }
+        let urls = map.values().filter_map(|e| e.url.clone()).collect();
+        let sitemap = Entry::new(sitemap(urls).into_bytes(), None, None);
+        if map
+            .get("sitemap.xml")
+            .is_none_or(|old| old.bytes != sitemap.bytes)
+        {
+            changed.push("sitemap.xml".into());
+        }
+        map.insert("sitemap.xml".into(), sitemap);
+        changed.sort();
+        changed
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Entry>> {
+        self.map.read().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,332 @@
+//! The preview's incremental rebuild: an edit renders only the pages that depend on it,
+//! and the result is byte for byte what a full build publishes.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use attest::serve::Preview;
+use attest::Options;
+use common::{edit, fixture};
+
+fn opts(root: &Path) -> Options {
+    // The trace fixture's results and status run to 1 August 2025.
+    let (month, day) = if root.join("content/prog/ctd/trace").exists() {
+        (10, 1)
+    } else {
+        (6, 1)
+    };
+    Options {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: Some("/".into()),
+        date: Some(chrono::NaiveDate::from_ymd_opt(2025, month, day).expect("a date")),
+    }
+}
+
+/// What `attest build` publishes for the project now, file by file.
+fn published(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let mut o = opts(root);
+    o.output = Some(out.path().join("public"));
+    let report = attest::build(&o, &|_, _| {});
+    assert!(!report.has_errors(), "{:?}", report.diagnostics);
+    common::snapshot(&out.path().join("public"))
+        .into_iter()
+        .filter_map(|(p, b)| Some((p, b?)))
+        .collect()
+}
+
+fn served(p: &Preview) -> BTreeMap<String, Vec<u8>> {
+    p.files
+        .snapshot()
+        .into_iter()
+        .map(|(path, b)| (path, b.to_vec()))
+        .collect()
+}
+
+/// The preview holds exactly the files of a full build, with exactly their bytes.
+fn assert_same_as_build(p: &Preview) {
+    let built = published(p.root());
+    let served = served(p);
+    let only_built: Vec<&String> = built.keys().filter(|k| !served.contains_key(*k)).collect();
+    let only_served: Vec<&String> = served.keys().filter(|k| !built.contains_key(*k)).collect();
+    assert!(
+        only_built.is_empty(),
+        "missing from the preview: {only_built:?}"
+    );
+    assert!(
+        only_served.is_empty(),
+        "only in the preview: {only_served:?}"
+    );
+    let differ: Vec<&String> = built.keys().filter(|k| built[*k] != served[*k]).collect();
+    assert!(differ.is_empty(), "differ from a full build: {differ:?}");
+}
+
+/// Jobs of the minimal fixture: home, 404, programme; P-SVTAD's two versions,
+/// history, clauses, exports and two redlines; P-TAD's version, history, clauses and
+/// exports; the accessibility page; the site feed.
+const TOTAL_JOBS: usize = 3 + 7 + 4 + 1 + 1;
+
+fn new_preview(root: &Path) -> Preview {
+    let (p, outcome) = Preview::new(opts(root));
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    p
+}
+
+#[test]
+fn a_first_build_is_a_full_build() {
+    let dir = fixture("minimal");
+    let (p, outcome) = Preview::new(opts(dir.path()));
+    assert_eq!(outcome.jobs, TOTAL_JOBS);
+    assert_same_as_build(&p);
+}
+
+#[test]
+fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let file = "content/prog/svtad/v1.0.md";
+    edit(
+        root,
+        file,
+        "report progress as follows",
+        "report their progress as follows",
+    );
+    let outcome = p.apply(&[root.join(file)]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    // P-SVTAD's pages: two versions, history, clauses, feed and exports, its changes
+    // redline and the compare redline of v0.1; then the home page, the programme page and
+    // the site feed. P-TAD cites clauses whose text, not number, changed: untouched.
+    assert_eq!(outcome.jobs, 10);
+    assert!(outcome
+        .changed
+        .contains(&"prog/svtad/index.html".to_owned()));
+    assert!(outcome
+        .changed
+        .contains(&"prog/svtad/v1.0/index.html".to_owned()));
+    assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/tad/")));
+    let page = String::from_utf8(served(&p)["prog/svtad/index.html"].clone()).unwrap();
+    assert!(page.contains("report their progress as follows"));
+    assert_same_as_build(&p);
+
+    // The child document: its own pages and the lists it appears in.
+    let file = "content/prog/tad/v1.0.md";
+    edit(root, file, "is logged", "is logged and tracked");
+    let outcome = p.apply(&[root.join(file)]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    // Its version and document page, history, clauses, feed and exports; home,
+    // programme and site feed.
+    assert_eq!(outcome.jobs, 7, "{:?}", outcome.changed);
+    assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/svtad/")));
+    assert_same_as_build(&p);
+}
+
+#[test]
+fn a_temporary_file_that_came_and_went_is_nothing() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    // sed -i writes a file such as this, then renames it over the source.
+    let outcome = p.apply(&[root.join("content/prog/svtad/sedAb12Cd")]);
+    assert!(!outcome.rebuilt);
+    // A removed source folder is not nothing.
+    std::fs::remove_dir_all(root.join("content/prog/tad")).unwrap();
+    let outcome = p.apply(&[root.join("content/prog/tad")]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome.changed.contains(&"prog/tad/index.html".to_owned()));
+    assert_same_as_build(&p);
+}
+
+#[test]
+fn an_unchanged_save_renders_nothing() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let file = "content/prog/svtad/v1.0.md";
+    edit(root, file, "report progress", "report progress");
+    let outcome = p.apply(&[root.join(file)]);
+    assert!(!outcome.rebuilt);
+    assert_eq!(outcome.jobs, 0);
+}
+
+#[test]
+fn a_renumbered_clause_re_renders_the_documents_that_cite_it() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let file = "content/prog/svtad/v1.0.md";
+    // P-TAD cites 2.1A; renaming it breaks the reference...
+    edit(root, file, "2.1A DCC shall record", "2.1B DCC shall record");
+    let broken = p.apply(&[root.join(file)]);
+    assert!(broken.failed());
+    let unresolved = broken
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unresolved-reference")
+        .expect("an unresolved reference");
+    let (line, column) = common::pos_of(root, "content/prog/tad/v1.0.md", "[[P-SVTAD 2.1A");
+    assert_eq!(
+        (
+            unresolved.file.as_str(),
+            unresolved.line as u64,
+            unresolved.column as u64
+        ),
+        ("content/prog/tad/v1.0.md", line, column)
+    );
+    assert!(broken.changed.is_empty());
+    // ...and the served site is still the last good one.
+    let page = String::from_utf8(served(&p)["prog/svtad/index.html"].clone()).unwrap();
+    assert!(page.contains("2.1A"));
+
+    // Fixing the citing document recovers, and renders both documents' pages.
+    edit(
+        root,
+        "content/prog/tad/v1.0.md",
+        "[[P-SVTAD 2.1A|",
+        "[[P-SVTAD 2.1B|",
+    );
+    let fixed = p.apply(&[root.join("content/prog/tad/v1.0.md")]);
+    assert!(!fixed.failed(), "{:?}", fixed.diagnostics);
+    assert!(fixed.changed.contains(&"prog/tad/index.html".to_owned()));
+    assert!(fixed.changed.contains(&"prog/svtad/index.html".to_owned()));
+    assert_same_as_build(&p);
+}
+
+#[test]
+fn a_front_matter_error_keeps_the_last_good_pages_and_its_fix_recovers() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let before = served(&p);
+    let file = "content/prog/svtad/v1.0.md";
+    edit(root, file, "status = \"designated\"", "status = designated");
+    let broken = p.apply(&[root.join(file)]);
+    assert!(broken.failed());
+    let d = broken
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("an error");
+    assert_eq!((d.file.as_str(), d.line), (file, 3));
+    assert_eq!(served(&p), before);
+
+    edit(root, file, "status = designated", "status = \"designated\"");
+    let fixed = p.apply(&[root.join(file)]);
+    assert!(!fixed.failed(), "{:?}", fixed.diagnostics);
+    assert_same_as_build(&p);
+    assert_eq!(served(&p), before);
+}
+
+#[test]
+fn a_template_change_renders_the_pages_that_use_it() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/dcc/templates");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let history = std::fs::read_to_string(theme.join("history.html")).unwrap();
+    std::fs::write(
+        root.join("templates/history.html"),
+        history.replacen(
+            "{% block content %}",
+            "{% block content %}<p>Edited history.</p>",
+            1,
+        ),
+    )
+    .unwrap();
+    let outcome = p.apply(&[root.join("templates/history.html")]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    // One history page a document.
+    assert_eq!(outcome.jobs, 2);
+    assert_eq!(
+        outcome.changed,
+        [
+            "prog/svtad/history/index.html",
+            "prog/tad/history/index.html"
+        ]
+    );
+    assert_same_as_build(&p);
+
+    // base.html is used by every page.
+    let base = std::fs::read_to_string(theme.join("base.html")).unwrap();
+    std::fs::write(
+        root.join("templates/base.html"),
+        base.replacen("<main", "<p>Preview</p><main", 1),
+    )
+    .unwrap();
+    let outcome = p.apply(&[root.join("templates/base.html")]);
+    // Every job but the feeds and exports (one a document, one for the site).
+    assert_eq!(outcome.jobs, TOTAL_JOBS - 3);
+    assert_same_as_build(&p);
+}
+
+#[test]
+fn trace_pages_follow_an_edit_to_the_document_they_cite() {
+    let dir = fixture("trace");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let file = "content/prog/spec/v2.0.md";
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    let last = text.trim_end().lines().last().unwrap().to_owned();
+    edit(root, file, &last, &format!("{last} Edited."));
+    let outcome = p.apply(&[root.join(file)]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome.changed.iter().any(|c| c.starts_with("prog/trace/")));
+    assert_same_as_build(&p);
+
+    // A document no requirement cites: the trace's pages are left alone.
+    std::fs::create_dir_all(root.join("content/prog/extra")).unwrap();
+    std::fs::write(
+        root.join("content/prog/extra/document.toml"),
+        "id = \"P-EXTRA\"\nkind = \"other\"\ntitle = \"Extra\"\n",
+    )
+    .unwrap();
+    let extra = "content/prog/extra/v1.0.md";
+    std::fs::write(
+        root.join(extra),
+        "+++\nversion = \"1.0\"\nstatus = \"approved\"\npublished = 2025-01-01\nchange_mechanism = \"first-issue\"\nchange_summary = \"First.\"\n+++\n\n# 1 Scope\n\n1.1 Nothing.\n",
+    )
+    .unwrap();
+    let outcome = p.apply(&[root.join("content/prog/extra")]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert_same_as_build(&p);
+    edit(root, extra, "1.1 Nothing.", "1.1 Nothing at all.");
+    let outcome = p.apply(&[root.join(extra)]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    // Its version page and document page, history, clauses, exports; home, programme,
+    // site feed.
+    assert_eq!(outcome.jobs, 7, "{:?}", outcome.changed);
+    assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/trace/")));
+    assert_same_as_build(&p);
+}
+
+#[test]
+fn a_new_version_file_rebuilds_everything() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let v = std::fs::read_to_string(root.join("content/prog/tad/v1.0.md")).unwrap();
+    std::fs::write(
+        root.join("content/prog/tad/v1.1.md"),
+        v.replace("version = \"1.0\"", "version = \"1.1\"")
+            .replace("First approved version.", "Second."),
+    )
+    .unwrap();
+    let outcome = p.apply(&[root.join("content/prog/tad/v1.1.md")]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome
+        .changed
+        .contains(&"prog/tad/v1.1/index.html".to_owned()));
+    assert_same_as_build(&p);
+
+    std::fs::remove_file(root.join("content/prog/tad/v1.1.md")).unwrap();
+    let outcome = p.apply(&[root.join("content/prog/tad/v1.1.md")]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome
+        .changed
+        .contains(&"prog/tad/v1.1/index.html".to_owned()));
+    assert_same_as_build(&p);
+}
