@@ -7,6 +7,7 @@
 
 mod config;
 mod ids;
+mod obligation;
 mod version;
 
 pub use config::{
@@ -14,6 +15,7 @@ pub use config::{
     ReleaseConfig, SiteConfig, VersionMeta, VersionStatus,
 };
 pub use ids::{ClauseNumber, DocId};
+pub use obligation::{Modality, Obligation, ObligationSource};
 pub use version::Version;
 
 use std::collections::HashSet;
@@ -87,6 +89,8 @@ pub struct Document {
 pub struct DocVersion {
     pub meta: VersionMeta,
     pub body: Body,
+    /// The obligations its clauses state, in clause order (see `parse::obligations`).
+    pub obligations: Vec<Obligation>,
 }
 
 /// Parsed Markdown text with what `link` and `render` need to know about it.

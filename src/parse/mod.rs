@@ -8,6 +8,7 @@
 
 mod front_matter;
 mod markdown;
+pub mod obligations;
 mod toml_source;
 
 pub use markdown::parse_target;
@@ -66,13 +67,32 @@ pub fn parse(sources: &Sources) -> (Option<Site>, Vec<Diagnostic>) {
         })
         .collect();
 
-    let site = config.map(|config| Site {
-        config,
-        programmes,
-        pages,
-        unreliable,
+    let site = config.map(|config| {
+        let mut site = Site {
+            config,
+            programmes,
+            pages,
+            unreliable,
+        };
+        diags.extend(find_obligations(&mut site));
+        site
     });
     (site, diags)
+}
+
+/// Fills in every version's obligations, which need the parties of `site.toml`.
+fn find_obligations(site: &mut Site) -> Vec<Diagnostic> {
+    let parties = obligations::PartyMatcher::new(&site.config.parties);
+    site.programmes
+        .par_iter_mut()
+        .flat_map(|p| p.documents.par_iter_mut())
+        .flat_map(|d| d.versions.par_iter_mut())
+        .flat_map_iter(|v| {
+            let (found, diags) = obligations::extract(&v.body, &parties);
+            v.obligations = found;
+            diags
+        })
+        .collect()
 }
 
 fn take<T>(r: Result<T, Diagnostic>, diags: &mut Vec<Diagnostic>) -> Option<T> {
@@ -234,7 +254,14 @@ fn parse_version(file: &SourceFile) -> (Option<DocVersion>, Vec<Diagnostic>) {
     if let Some(d) = check_file_name(file, split.toml_start, split.toml_end, &meta.version) {
         diags.push(d);
     }
-    (Some(DocVersion { meta, body }), diags)
+    (
+        Some(DocVersion {
+            meta,
+            body,
+            obligations: Vec::new(),
+        }),
+        diags,
+    )
 }
 
 /// The version in a file's name must be the version in its front matter.

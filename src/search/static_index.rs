@@ -1,0 +1,180 @@
+//! The published site's search: Pagefind's index and its prebuilt browser client,
+//! written under `pagefind/` in the output.
+//!
+//! Records go to Pagefind as custom records (no HTML is parsed again). Pagefind splits
+//! its word index into chunks and the browser fetches only the chunks a query needs, so
+//! the first query downloads tens of kilobytes rather than the whole index. Its filters
+//! carry the same facets as the tantivy index: kind, document, party, modality, phase,
+//! and `current` (which the search page sets to `yes` unless the reader asks for every
+//! version).
+//!
+//! To keep the index small and its build cheap, current versions are indexed clause by
+//! clause and every other version as one record for its page: a search of all versions
+//! finds the superseded or draft version, and the reader goes to its page.
+//!
+//! Pagefind has no synonyms, so they are applied when indexing: a record that uses one
+//! term of a group of `search-index/settings.toml` (PIT) is also indexed under the others
+//! (Pre-Integration Testing), which `attest search` gets by expanding the query instead.
+
+use std::collections::BTreeMap;
+
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+
+use super::settings::Settings;
+use super::Record;
+use crate::render::OutputFile;
+
+/// Where Pagefind's files go below the output folder.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// A failure of Pagefind, as text: its errors are `anyhow` values.
+#[derive(Debug, thiserror::Error)]
+#[error("the static search index could not be built: {0}")]
+pub struct StaticIndexError(pub String);
+
+/// Builds Pagefind's index of `records` and returns its files (index, client, wasm),
+/// with paths below the output folder.
+pub fn build(records: &[Record], settings: &Settings) -> Result<Vec<OutputFile>, StaticIndexError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| StaticIndexError(e.to_string()))?;
+    runtime.block_on(build_async(records, settings))
+}
+
+async fn build_async(
+    records: &[Record],
+    settings: &Settings,
+) -> Result<Vec<OutputFile>, StaticIndexError> {
+    let config = PagefindServiceConfig::builder()
+        .keep_index_url(true)
+        .force_language("en".to_owned())
+        .build();
+    let mut index = PagefindIndex::new(Some(config)).map_err(pf_err)?;
+    let mut pages: BTreeMap<&str, PageRecord> = BTreeMap::new();
+    for r in records {
+        if r.current || r.clause.is_empty() {
+            let (url, content, meta, filters) = pagefind_record(r, settings);
+            index
+                .add_custom_record(url, content, "en".into(), Some(meta), Some(filters), None)
+                .await
+                .map_err(pf_err)?;
+        } else {
+            // A clause of another version: gathered into its version's page.
+            let page_url = r.url.split('#').next().unwrap_or(&r.url);
+            let p = pages.entry(page_url).or_insert_with(|| PageRecord {
+                first: r,
+                text: String::new(),
+                party: Vec::new(),
+                modality: Vec::new(),
+            });
+            p.text.push_str(&r.body);
+            p.text.push(' ');
+            for x in &r.party {
+                if !p.party.contains(x) {
+                    p.party.push(x.clone());
+                }
+            }
+            for x in &r.modality {
+                if !p.modality.contains(x) {
+                    p.modality.push(x.clone());
+                }
+            }
+        }
+    }
+    for (url, p) in pages {
+        let r = p.first;
+        let page = Record {
+            title: format!("{} version {}", r.document, r.version),
+            body: p.text,
+            clause: String::new(),
+            heading: String::new(),
+            party: p.party,
+            modality: p.modality,
+            url: url.to_owned(),
+            ..r.clone()
+        };
+        let (url, content, meta, filters) = pagefind_record(&page, settings);
+        index
+            .add_custom_record(url, content, "en".into(), Some(meta), Some(filters), None)
+            .await
+            .map_err(pf_err)?;
+    }
+    let files = index.get_files().await.map_err(pf_err)?;
+    Ok(files
+        .into_iter()
+        .map(|f| OutputFile {
+            path: format!(
+                "{BUNDLE_DIR}/{}",
+                f.filename.to_string_lossy().replace('\\', "/")
+            ),
+            bytes: f.contents,
+            url: None,
+        })
+        .collect())
+}
+
+/// Pagefind's errors (`anyhow` values) as ours, with their causes.
+fn pf_err(e: impl std::fmt::Display) -> StaticIndexError {
+    StaticIndexError(format!("{e:#}"))
+}
+
+/// The clauses of a version that is not current, as one page.
+struct PageRecord<'a> {
+    first: &'a Record,
+    text: String,
+    party: Vec<String>,
+    modality: Vec<String>,
+}
+
+type Meta = BTreeMap<String, String>;
+type Filters = BTreeMap<String, Vec<String>>;
+
+/// A record as Pagefind takes it: url, content, meta and filters.
+fn pagefind_record(r: &Record, settings: &Settings) -> (String, String, Meta, Filters) {
+    let mut meta = Meta::new();
+    meta.insert("title".into(), r.title.clone());
+    for (k, v) in [
+        ("document", &r.document),
+        ("document_title", &r.document_title),
+        ("version", &r.version),
+        ("clause", &r.clause),
+        ("heading", &r.heading),
+        ("status", &r.status),
+    ] {
+        if !v.is_empty() {
+            meta.insert(k.into(), v.clone());
+        }
+    }
+    if r.in_force && !r.version.is_empty() {
+        meta.insert("in_force".into(), "yes".into());
+    }
+    let mut filters = Filters::new();
+    filters.insert("kind".into(), vec![r.kind.clone()]);
+    filters.insert(
+        "current".into(),
+        vec![if r.current { "yes" } else { "no" }.into()],
+    );
+    for (k, v) in [
+        ("party", &r.party),
+        ("modality", &r.modality),
+        ("phase", &r.phase),
+    ] {
+        if !v.is_empty() {
+            filters.insert(k.into(), v.clone());
+        }
+    }
+    if !r.document.is_empty() {
+        filters.insert("document".into(), vec![r.document.clone()]);
+    }
+    // The title is searched too (Pagefind weighs the `title` meta). Synonyms go after
+    // the text, where an excerpt reaches them only when nothing else matched.
+    let mut content = r.body.clone();
+    let also = settings.expansions(&format!("{} {}", r.title, r.body));
+    if !also.is_empty() {
+        content.push_str(" (");
+        content.push_str(&also.join(", "));
+        content.push(')');
+    }
+    (r.url.clone(), content, meta, filters)
+}
