@@ -315,6 +315,10 @@ fn obligations_register_and_exports() {
     assert_eq!(tcd_45.len(), 2, "{tcd_45:?}");
     assert!(tcd_45[0].contains(",dcc,DCC,shall,\"Mitigation: DCC shall agree"));
     assert!(tcd_45[1].contains(",dcc,DCC,may,\"Mitigation: DCC shall agree"));
+    // The marker shows nothing in the page, and leaves attest's own markup alone.
+    let tcd = read(&public, "fsm/tcd-r1/index.html");
+    assert!(!tcd.contains("obligation:"));
+    assert!(tcd.contains("<div class=\"table-wrapper\" role=\"region\" tabindex=\"0\" aria-label=\"Table in clause 2.9\">"));
     // Only versions in force: nothing from the draft UTSAD, nor from TAD-R1 v2.0, which
     // is not in force until 2027.
     assert!(!csv.contains("FSM-UTSAD"));

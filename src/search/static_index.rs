@@ -25,6 +25,12 @@ use super::settings::Settings;
 use super::Record;
 use crate::render::OutputFile;
 
+/// Between a record's text and the synonyms indexed with it; the search page shows
+/// nothing after it.
+pub const SYNONYMS_MARK: &str = " \u{a6} ";
+/// How much of a record's text `summary` holds.
+const SUMMARY_CHARS: usize = 240;
+
 /// Where Pagefind's files go below the output folder.
 pub const BUNDLE_DIR: &str = "pagefind";
 
@@ -168,13 +174,19 @@ fn pagefind_record(r: &Record, settings: &Settings) -> (String, String, Meta, Fi
         filters.insert("document".into(), vec![r.document.clone()]);
     }
     // The title is searched too (Pagefind weighs the `title` meta). Synonyms go after
-    // the text, where an excerpt reaches them only when nothing else matched.
+    // the text and a `¦`, where the search page cuts the excerpt; when only a synonym
+    // matched, it shows the start of the text (`summary`) instead.
     let mut content = r.body.clone();
     let also = settings.expansions(&format!("{} {}", r.title, r.body));
     if !also.is_empty() {
-        content.push_str(" (");
+        content.push_str(SYNONYMS_MARK);
         content.push_str(&also.join(", "));
-        content.push(')');
+        let end = r
+            .body
+            .char_indices()
+            .nth(SUMMARY_CHARS)
+            .map_or(r.body.len(), |(i, _)| i);
+        meta.insert("summary".into(), r.body[..end].to_owned());
     }
     (r.url.clone(), content, meta, filters)
 }

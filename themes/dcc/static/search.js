@@ -13,7 +13,8 @@ const FILTERS = ['kind', 'document', 'party', 'modality', 'phase'];
 const MAX_QUERY = 500;
 const SHOWN = 10;
 // Question words carry no meaning for the index and would make Pagefind, which wants
-// every word it knows in a result, miss the clause that answers.
+// every word it knows in a result, miss the clause that answers. For the same reason a
+// query whose words are not all in one clause is relaxed (see `relaxed`).
 const STOP = new Set(['what', 'who', 'whom', 'which', 'when', 'where', 'why', 'how', 'do',
   'does', 'did', 'is', 'are', 'the', 'a', 'an', 'of', 'to', 'for', 'in', 'on', 'by', 'i',
   'we', 'our', 'can', 'has', 'have', 'need', 'there', 'any', 'and', 'or']);
@@ -33,6 +34,48 @@ export function normalise(raw) {
     .replace(/[\u0000-\u001f\u007f<>]/g, ' ');
   const words = text.split(/\s+/).filter((w) => w && !STOP.has(w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')));
   return words.join(' ').trim();
+}
+
+/** Every way of leaving `drop` words out of `words`, keeping their order. */
+function subsets(words, drop) {
+  if (drop === 0) return [words];
+  const out = [];
+  for (let i = 0; i < words.length; i++) {
+    for (const rest of subsets(words.slice(i + 1), drop - 1)) out.push([...words.slice(0, i), ...rest]);
+  }
+  return out.filter((s) => s.length === words.length - drop);
+}
+
+/**
+ * Pagefind's results for the query, relaxed when too few clauses have all its words:
+ * then the clauses with all but one word follow, then all but two (down to half the
+ * words), each level ranked by how many of its queries found the clause, then by
+ * Pagefind's score. Quoted phrases are kept whole.
+ */
+async function relaxed(pf, query, filters) {
+  const words = query.match(/"[^"]*"|\S+/g) || [];
+  const seen = new Map();
+  const order = [];
+  const maxDrop = words.length > 7 ? 0 : Math.floor(words.length / 2);
+  for (let drop = 0; drop <= maxDrop && order.length < SHOWN; drop++) {
+    const level = new Map();
+    for (const sub of subsets(words, drop)) {
+      const found = await pf.search(sub.join(' '), { filters });
+      for (const r of found.results) {
+        if (seen.has(r.id)) continue;
+        const l = level.get(r.id) || { result: r, hits: 0, score: 0 };
+        l.hits += 1;
+        l.score = Math.max(l.score, r.score);
+        level.set(r.id, l);
+      }
+    }
+    const ranked = [...level.values()].sort((a, b) => b.hits - a.hits || b.score - a.score);
+    for (const l of ranked) {
+      seen.set(l.result.id, true);
+      order.push(l.result);
+    }
+  }
+  return order;
 }
 
 function chosenFilters() {
@@ -86,7 +129,10 @@ function resultItem(data) {
   else if (meta.status) facts.push(meta.status.toLowerCase());
   if (facts.length) li.appendChild(el('p', 'search-result__meta secondary-text', facts.join(' · ')));
   const p = el('p', 'search-result__excerpt');
-  appendExcerpt(p, data.excerpt || '');
+  // The synonyms indexed with a clause follow a "¦"; they are not its words.
+  const excerpt = (data.excerpt || '').split('\u00a6')[0].trim();
+  if (excerpt.replace(/<\/?mark>/g, '').trim()) appendExcerpt(p, excerpt);
+  else p.textContent = meta.summary || '';
   li.appendChild(p);
   return li;
 }
@@ -102,15 +148,14 @@ async function run() {
   status.textContent = 'Searching…';
   let found;
   try {
-    const pf = await client();
-    found = await pf.search(query, { filters: chosenFilters() });
+    found = await relaxed(await client(), query, chosenFilters());
   } catch (e) {
     status.textContent = 'Search is not available: its index could not be loaded.';
     return;
   }
-  const results = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
+  const results = await Promise.all(found.slice(0, SHOWN).map((r) => r.data()));
   for (const data of results) list.appendChild(resultItem(data));
-  const n = found.results.length;
+  const n = found.length;
   const shown = n > SHOWN ? ` (the first ${SHOWN} are shown)` : '';
   status.textContent = n === 0
     ? `No results for “${raw.trim()}”. Try fewer words, or widen the filters.`
