@@ -124,7 +124,7 @@ fn build_writes_exactly_the_expected_files() {
     let out = build_ok(site.path(), &[]);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("published 18 pages (67 files, "),
+        stdout.starts_with("published 18 pages (66 files, "),
         "unexpected summary: {stdout}"
     );
     assert_eq!(site_files(&site.path().join("public")), EXPECTED_FILES);

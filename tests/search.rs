@@ -362,6 +362,6 @@ fn every_page_has_the_search_box_and_the_search_page_its_form() {
     assert!(search.contains("data-pagefind=\"/pagefind/\""));
     assert!(search.contains("<p class=\"search-results__status\" id=\"search-status\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\"></p>"));
     assert!(search.contains("<option value=\"users\">Users</option>"));
-    assert!(search.contains("<input class=\"checkbox__input\" id=\"filter-current\" name=\"current\" type=\"checkbox\" value=\"yes\" checked>"));
+    assert!(search.contains("Searches the version in force of each document, or its latest draft while none is in force."));
     assert!(public.join("pagefind/pagefind.js").exists());
 }

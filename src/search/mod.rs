@@ -1,7 +1,9 @@
 //! Search: one set of records, two indexes.
 //!
-//! Every clause of every document version is a [`Record`], and so is every page that is
-//! not a clause (free-standing pages, programmes, documents, the obligations register).
+//! Every clause of the current version of each document is a [`Record`], and so is
+//! every clause of another version whose words differ from the current one's, and
+//! every page that is not a clause (free-standing pages, programmes, documents, the
+//! obligations register).
 //! A record carries the fields DESIGN.md names: title, body, document, kind, version,
 //! clause, party, modality, phase, url, and whether it belongs to the current version of
 //! its document. The same records feed
@@ -84,6 +86,20 @@ pub fn records(graph: &SiteGraph) -> Vec<Record> {
         let phase_ids: Vec<&str> = prog.config.phases.iter().map(|p| p.id.as_str()).collect();
         for (di, doc) in prog.documents.iter().enumerate() {
             let links = &graph.documents[pi][di];
+            // Another version's clause is a record only where its words differ from the
+            // current version's: the same words are found there, and most clauses of
+            // most versions are the same (this keeps both indexes a fraction the size).
+            let current_text: std::collections::HashMap<&crate::model::ClauseNumber, &str> = doc
+                .versions
+                .get(links.current)
+                .map(|v| {
+                    v.body
+                        .clauses
+                        .iter()
+                        .map(|c| (&c.number, v.body.clause_text(c)))
+                        .collect()
+                })
+                .unwrap_or_default();
             for (vi, v) in doc.versions.iter().enumerate() {
                 let current = vi == links.current;
                 let in_force = current && links.has_in_force;
@@ -97,6 +113,9 @@ pub fn records(graph: &SiteGraph) -> Vec<Record> {
                     // A heading with no text of its own (`# 6 Test completion`) is found
                     // through the clauses below it, whose titles carry it.
                     if clause.title.as_deref() == Some(text) {
+                        continue;
+                    }
+                    if !current && current_text.get(&clause.number) == Some(&text) {
                         continue;
                     }
                     let heading = section_heading(&v.body, clause);

@@ -5,12 +5,7 @@
 //! its word index into chunks and the browser fetches only the chunks a query needs, so
 //! the first query downloads tens of kilobytes rather than the whole index. Its filters
 //! carry the same facets as the tantivy index: kind, document, party, modality, phase,
-//! and `current` (which the search page sets to `yes` unless the reader asks for every
-//! version).
-//!
-//! To keep the index small and its build cheap, current versions are indexed clause by
-//! clause and every other version as one record for its page: a search of all versions
-//! finds the superseded or draft version, and the reader goes to its page.
+//! and `current`. Only the current version of each document is indexed (see `build`).
 //!
 //! Pagefind has no synonyms, so they are applied when indexing: a record that uses one
 //! term of a group of `search-index/settings.toml` (PIT) is also indexed under the others
@@ -57,50 +52,12 @@ async fn build_async(
         .force_language("en".to_owned())
         .build();
     let mut index = PagefindIndex::new(Some(config)).map_err(pf_err)?;
-    let mut pages: BTreeMap<&str, PageRecord> = BTreeMap::new();
-    for r in records {
-        if r.current || r.clause.is_empty() {
-            let (url, content, meta, filters) = pagefind_record(r, settings);
-            index
-                .add_custom_record(url, content, "en".into(), Some(meta), Some(filters), None)
-                .await
-                .map_err(pf_err)?;
-        } else {
-            // A clause of another version: gathered into its version's page.
-            let page_url = r.url.split('#').next().unwrap_or(&r.url);
-            let p = pages.entry(page_url).or_insert_with(|| PageRecord {
-                first: r,
-                text: String::new(),
-                party: Vec::new(),
-                modality: Vec::new(),
-            });
-            p.text.push_str(&r.body);
-            p.text.push(' ');
-            for x in &r.party {
-                if !p.party.contains(x) {
-                    p.party.push(x.clone());
-                }
-            }
-            for x in &r.modality {
-                if !p.modality.contains(x) {
-                    p.modality.push(x.clone());
-                }
-            }
-        }
-    }
-    for (url, p) in pages {
-        let r = p.first;
-        let page = Record {
-            title: format!("{} version {}", r.document, r.version),
-            body: p.text,
-            clause: String::new(),
-            heading: String::new(),
-            party: p.party,
-            modality: p.modality,
-            url: url.to_owned(),
-            ..r.clone()
-        };
-        let (url, content, meta, filters) = pagefind_record(&page, settings);
+    // Current versions only: Pagefind compares each new record's URL with every one
+    // before it (`fossick_one`), so its cost grows with the square of the records, and
+    // the other versions' clauses would triple them (measured: 122 s instead of 14 s
+    // on the 10,000-page corpus). `attest search --all-versions` searches them.
+    for r in records.iter().filter(|r| r.current) {
+        let (url, content, meta, filters) = pagefind_record(r, settings);
         index
             .add_custom_record(url, content, "en".into(), Some(meta), Some(filters), None)
             .await
@@ -123,14 +80,6 @@ async fn build_async(
 /// Pagefind's errors (`anyhow` values) as ours, with their causes.
 fn pf_err(e: impl std::fmt::Display) -> StaticIndexError {
     StaticIndexError(format!("{e:#}"))
-}
-
-/// The clauses of a version that is not current, as one page.
-struct PageRecord<'a> {
-    first: &'a Record,
-    text: String,
-    party: Vec<String>,
-    modality: Vec<String>,
 }
 
 type Meta = BTreeMap<String, String>;

@@ -84,7 +84,9 @@ function chosenFilters() {
     const value = form.elements[name].value;
     if (value) filters[name] = value;
   }
-  if (form.elements.current.checked) filters.current = 'yes';
+  // The index holds the current version of each document only (the version in force,
+  // or the latest draft while none is); the filter says so explicitly.
+  filters.current = 'yes';
   return filters;
 }
 
@@ -170,8 +172,6 @@ function fromUrl() {
     const v = params.get(name);
     if (v && [...form.elements[name].options].some((o) => o.value === v)) form.elements[name].value = v;
   }
-  // The page was reached by submitting the form: an unticked box sends nothing.
-  form.elements.current.checked = params.get('current') === 'yes' || !params.has('kind');
   return true;
 }
 
@@ -179,7 +179,6 @@ function toUrl() {
   const params = new URLSearchParams();
   params.set('q', input.value);
   for (const name of FILTERS) if (form.elements[name].value) params.set(name, form.elements[name].value);
-  if (form.elements.current.checked) params.set('current', 'yes');
   history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 
@@ -189,7 +188,7 @@ if (form) {
     toUrl();
     run();
   });
-  for (const name of [...FILTERS, 'current']) {
+  for (const name of FILTERS) {
     form.elements[name].addEventListener('change', () => {
       if (input.value.trim()) {
         toUrl();
