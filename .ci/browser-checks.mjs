@@ -8,7 +8,14 @@
 //     focus to the main content; Tab then reaches the contents list of a document page
 //     and every contents link in order, each with a visible focus indicator (its
 //     computed outline, box-shadow, background or colour differs from the unfocused
-//     link), and Enter on one goes to its clause.
+//     link), and Enter on one goes to its clause;
+//   - search (the static search over Pagefind's index): every query of
+//     search-index/eval.toml typed into the search page, with the hit rate reported and
+//     the expected result within the first three for at least 90% of them; a query, its
+//     expected first result, a party filter, and the link followed to the clause anchor;
+//     the same with the keyboard only, each control showing its focus; the header's box
+//     on another page; markup in a query; and the bytes the first query downloads
+//     (under 300 KB).
 //
 // Usage: node browser-checks.mjs BASE_URL SITE_DIR RESULTS_JSON
 // Prints one line a check; writes {passed, failed} to RESULTS_JSON; exits 0 even when a
@@ -73,6 +80,9 @@ const required = {
   'status dashboard': '/fsm/status/',
   phase: '/fsm/status/sit/',
   'decisions log': '/fsm/status/decisions/',
+  'obligations register': '/obligations/',
+  'party obligations': '/obligations/users/',
+  search: '/search/',
 };
 for (const [type, url] of Object.entries(required)) {
   result(all.includes(url), `the built site has a ${type} page (${url})`);
@@ -146,6 +156,8 @@ try {
     await keyboardChecks(page, width);
     await context.close();
   }
+
+  await searchChecks(browser);
 } finally {
   await browser.close();
 }
@@ -249,6 +261,161 @@ async function keyboardChecks(page, width) {
     `keyboard: Enter on a contents link goes to its clause ${at}`,
     JSON.stringify(went),
   );
+}
+
+/** The cases of search-index/eval.toml: `[[case]]` tables of `query` and `expect`. */
+function evalCases() {
+  const file = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'search-index', 'eval.toml');
+  const cases = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = line.match(/^(query|expect)\s*=\s*("(?:[^"\\]|\\.)*")\s*$/);
+    if (line.trim() === '[[case]]') cases.push({});
+    else if (m) cases[cases.length - 1][m[1]] = JSON.parse(m[2]);
+  }
+  return cases;
+}
+
+/** Submits a query on the search page and waits for the results to be announced. */
+async function runSearch(page, query) {
+  await page.fill('#search-input', query);
+  await page.press('#search-input', 'Enter');
+  return resultsAnnounced(page);
+}
+
+async function resultsAnnounced(page) {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('search-status').textContent;
+    return s && !s.startsWith('Searching');
+  }, null, { timeout: 10000 }).catch(() => {});
+  return page.evaluate(() => ({
+    status: document.getElementById('search-status').textContent,
+    urls: [...document.querySelectorAll('#search-results .search-result__link')].map((a) => a.getAttribute('href')),
+  }));
+}
+
+async function searchChecks(browser) {
+  // The evaluation set, through the search page as a reader uses it.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/search/`, { waitUntil: 'load' });
+    const cases = evalCases();
+    const misses = [];
+    let first = 0;
+    let top3 = 0;
+    for (const c of cases) {
+      const { urls } = await runSearch(page, c.query);
+      const rank = urls.indexOf(c.expect) + 1;
+      if (rank === 1) first += 1;
+      if (rank >= 1 && rank <= 3) top3 += 1;
+      else misses.push(`${JSON.stringify(c.query)}: expected ${c.expect} at ${rank || 'none'}, got ${urls.slice(0, 3).join(' ')}`);
+    }
+    const rate = top3 / cases.length;
+    console.log(`     static search eval: ${cases.length} queries, first ${Math.round((first / cases.length) * 100)}%, top 3 ${Math.round(rate * 100)}%`);
+    for (const m of misses) console.log(`       miss: ${m}`);
+    result(cases.length >= 30 && rate >= 0.9, `search: the expected result is in the top 3 for at least 90% of the ${cases.length} evaluation queries`, misses.join('\n'));
+    await context.close();
+  }
+
+  // A query, its first result, a party filter, and the link to the clause.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    let bytes = 0;
+    page.on('response', async (r) => {
+      if (new URL(r.url()).pathname.startsWith('/pagefind/')) {
+        const body = await r.body().catch(() => Buffer.alloc(0));
+        bytes += Number(r.headers()['content-length'] || body.length);
+      }
+    });
+    await page.goto(`${baseUrl}/search/`, { waitUntil: 'load' });
+    let r = await runSearch(page, 'Test Completion Report');
+    result(r.urls.length > 0 && /^\d+ results? for “Test Completion Report”/.test(r.status), 'search: the results are announced in the live region', r.status);
+    result(bytes > 0 && bytes < 300 * 1024, `search: the first query downloads ${Math.round(bytes / 1024)} KB of index and client (under 300 KB)`);
+    const unfiltered = r.urls;
+    await page.selectOption('#filter-party', 'sec-panel');
+    r = await resultsAnnounced(page);
+    result(
+      r.urls[0] === '/fsm/svtad/#clause-6.4' && r.urls.length <= unfiltered.length,
+      'search: the SEC Panel filter puts FSM-SVTAD 6.4 first',
+      JSON.stringify(r),
+    );
+    result(new URL(page.url()).searchParams.get('party') === 'sec-panel', 'search: the filter is kept in the address', page.url());
+    await page.click('#search-results .search-result__link >> nth=0');
+    await page.waitForFunction(() => location.hash === '#clause-6.4', null, { timeout: 5000 }).catch(() => {});
+    const landed = await page.evaluate(() => {
+      const el = document.getElementById('clause-6.4');
+      const box = el && el.getBoundingClientRect();
+      return { path: location.pathname, hash: location.hash, top: box && Math.round(box.top) };
+    });
+    result(
+      landed.path === '/fsm/svtad/' && landed.hash === '#clause-6.4' && landed.top !== null && landed.top >= 0 && landed.top < 900,
+      'search: the first result goes to the clause anchor, in view',
+      JSON.stringify(landed),
+    );
+    await context.close();
+  }
+
+  // Keyboard only: Tab to the search box, type, Enter, Tab to the first result, Enter.
+  for (const width of [1280, 320]) {
+    const at = `at ${width}px`;
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/search/`, { waitUntil: 'load' });
+    let reached = false;
+    for (let i = 0; i < 20 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement.id === 'search-input');
+    }
+    result(reached, `search keyboard: Tab reaches the search box ${at}`);
+    if (!reached) {
+      await context.close();
+      continue;
+    }
+    const v = await focusIsVisible(page);
+    result(v.changed.length > 0, `search keyboard: the focused search box shows its focus ${at}`, JSON.stringify(v));
+    await page.keyboard.type('who approves PIT completion');
+    await page.keyboard.press('Enter');
+    const r = await resultsAnnounced(page);
+    result(r.urls[0] === '/fsm/svtad/#clause-6.3', `search keyboard: Enter searches, and FSM-SVTAD 6.3 comes first ${at}`, JSON.stringify(r));
+    // On through the filters to the first result, every control showing its focus.
+    const unseen = [];
+    let link = null;
+    for (let i = 0; i < 20 && !link; i++) {
+      await page.keyboard.press('Tab');
+      const f = await focused(page);
+      if (!f) continue;
+      if ((await focusIsVisible(page)).changed.length === 0) unseen.push(f.tag + (f.href ? ` ${f.href}` : ''));
+      if (String(f.cls).includes('search-result__link')) link = f;
+    }
+    result(link && link.href === r.urls[0], `search keyboard: Tab reaches the first result ${at}`, JSON.stringify(link));
+    result(unseen.length === 0, `search keyboard: every control on the way shows its focus ${at}`, unseen.join(', '));
+    if (link) {
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => location.hash === '#clause-6.3', null, { timeout: 5000 }).catch(() => {});
+      const where = await page.evaluate(() => location.pathname + location.hash);
+      result(where === '/fsm/svtad/#clause-6.3', `search keyboard: Enter on a result goes to its clause ${at}`, where);
+    }
+    await context.close();
+  }
+
+  // The header's box on another page submits to the search page.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/fsm/`, { waitUntil: 'load' });
+    await page.fill('#site-search-input', 'soak test 48 hours');
+    await page.press('#site-search-input', 'Enter');
+    await page.waitForURL(/\/search\/\?q=/, { timeout: 5000 }).catch(() => {});
+    const r = await resultsAnnounced(page);
+    result(r.urls[0] === '/fsm/sctd-r1/#clause-3.3', 'search: the header box on any page searches from the search page', JSON.stringify(r));
+    // Markup in a query is text: nothing runs, nothing is added to the page.
+    await page.evaluate(() => { window.xssRan = false; });
+    await runSearch(page, '<img src=x onerror="window.xssRan=true"> "unbalanced');
+    const safe = await page.evaluate(() => !window.xssRan && !document.querySelector('#search-results img'));
+    result(safe, 'search: markup in a query runs nothing');
+    await context.close();
+  }
 }
 
 writeFileSync(resultsFile, JSON.stringify({ passed, failed }));

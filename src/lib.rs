@@ -9,6 +9,9 @@
 //! 4. [`render`] turns the graph into HTML pages, in parallel, through Tera templates;
 //! 5. [`emit`] writes the pages to the output folder atomically.
 //!
+//! Beside the site, a build writes the [`search`] indexes: tantivy's under
+//! `search-index/index/` and Pagefind's into the site.
+//!
 //! Any error stops the build before [`emit`], so a failed build never touches the
 //! published site. [`check`] runs the same stages without writing anything, and checks
 //! every internal link and anchor of the pages it rendered with [`linkcheck`].
@@ -30,6 +33,7 @@ pub mod parse;
 pub mod progress;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 
 use std::path::PathBuf;
@@ -218,6 +222,11 @@ pub fn build(opts: &Options, progress: &(dyn Fn(usize, usize) + Sync)) -> Report
         }
     }
     report.timings.push(("render", t.elapsed()));
+    if let Err(d) = search_indexes(opts, &graph, &staging, &mut report.timings) {
+        diags.push(d);
+        report.diagnostics = diagnostics::sorted(diags);
+        return report;
+    }
     let base_url = graph.base_url.clone();
     drop(graph);
 
@@ -229,4 +238,42 @@ pub fn build(opts: &Options, progress: &(dyn Fn(usize, usize) + Sync)) -> Report
     report.timings.push(("swap", t.elapsed()));
     report.diagnostics = diagnostics::sorted(diags);
     report
+}
+
+/// Builds both search indexes of a linked site: Pagefind's into the staging folder, and
+/// tantivy's under `search-index/index/` (replaced only once complete).
+fn search_indexes(
+    opts: &Options,
+    graph: &link::SiteGraph,
+    staging: &emit::Staging,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<(), Diagnostic> {
+    let settings = search::Settings::load(&opts.root)?;
+    let failed = |e: &dyn std::fmt::Display| {
+        Diagnostic::file_error("search-index-failed", search::SEARCH_DIR, e.to_string())
+            .with_help("nothing was published; the previous site and index are as they were")
+    };
+    let t = Instant::now();
+    let records = search::records(graph);
+    let fingerprint = search::index::fingerprint(&opts.root);
+    let dir = opts.root.join(search::SEARCH_DIR).join(search::INDEX_DIR);
+    search::index::build(&records, &graph.site.config.parties, fingerprint, &dir)
+        .map_err(|e| failed(&e))?;
+    timings.push(("tantivy", t.elapsed()));
+    let t = Instant::now();
+    let output = opts.output_dir();
+    for file in search::static_index::build(&records, &settings).map_err(|e| failed(&e))? {
+        staging.write(&file).map_err(|e| e.to_diagnostic(&output))?;
+    }
+    timings.push(("pagefind", t.elapsed()));
+    Ok(())
+}
+
+/// Searches the tantivy index of the project at `root`. The outcome's notes say when
+/// the index is older than the sources.
+pub fn search(
+    root: &std::path::Path,
+    query: &search::Query,
+) -> Result<search::SearchOutcome, search::index::SearchFailure> {
+    search::index::search_project(root, query)
 }

@@ -80,6 +80,34 @@ enum Command {
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
     },
+    /// Search the index that `attest build` wrote to search-index/.
+    Search {
+        /// Words, "exact phrases", +required, -excluded.
+        query: Vec<String>,
+        /// Only clauses binding this party (an id from site.toml, e.g. users).
+        #[arg(long)]
+        party: Option<String>,
+        /// Only this kind: svtad, tad, tcd, ctd, sctd, utsad, other, page, programme.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this document (e.g. FSM-TAD-R1).
+        #[arg(long)]
+        doc: Option<String>,
+        /// Only this phase (e.g. PIT).
+        #[arg(long)]
+        phase: Option<String>,
+        /// Only this modality: shall, shall-not, must, must-not, should, may ...
+        #[arg(long)]
+        modality: Option<String>,
+        /// Search every version, not only the one in force.
+        #[arg(long)]
+        all_versions: bool,
+        /// How many results to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -186,6 +214,49 @@ fn main() -> ExitCode {
             let tell = |m: attest::serve::Message| serve_message(&m, &root, quiet, open);
             match attest::serve::serve(&opts, &tell) {
                 Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Search {
+            query,
+            party,
+            kind,
+            doc,
+            phase,
+            modality,
+            all_versions,
+            limit,
+            format,
+        } => {
+            let q = attest::search::Query {
+                text: query.join(" "),
+                filters: attest::search::Filters {
+                    party,
+                    kind,
+                    document: doc,
+                    phase,
+                    modality,
+                },
+                all_versions,
+                limit,
+            };
+            match attest::search(&cli.root, &q) {
+                Ok(outcome) => {
+                    let text = match format {
+                        Format::Json => {
+                            serde_json::to_string_pretty(&outcome).unwrap_or_default() + "\n"
+                        }
+                        Format::Human => {
+                            attest::search::render_human(&outcome, std::io::stdout().is_terminal())
+                        }
+                    };
+                    // A closed pipe (`attest search ... | head`) is not an error.
+                    let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+                    ExitCode::SUCCESS
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::FAILURE

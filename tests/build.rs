@@ -8,6 +8,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::path::Path;
 
 use common::*;
 
@@ -23,6 +24,10 @@ const EXPECTED_FILES: &[&str] = &[
     "accessibility/index.html",
     "feed.xml",
     "index.html",
+    "obligations.csv",
+    "obligations.json",
+    "obligations/dcc/index.html",
+    "obligations/index.html",
     "prog/index.html",
     "prog/svtad/changes.json",
     "prog/svtad/clauses/index.html",
@@ -42,10 +47,44 @@ const EXPECTED_FILES: &[&str] = &[
     "prog/tad/v1.0/index.html",
     "prog/tad/versions.json",
     "robots.txt",
+    "search/index.html",
     "sitemap.xml",
     "static/attest.css",
+    "static/search.js",
     "static/syntax.css",
 ];
+
+/// The files of a built site, without the static search's bundle under `pagefind/`,
+/// whose file names carry content hashes: [`assert_search_bundle`] checks it.
+fn site_files(dir: &Path) -> Vec<String> {
+    files_in(dir)
+        .into_iter()
+        .filter(|f| !f.starts_with("pagefind/"))
+        .collect()
+}
+
+/// Pagefind's client and index are in the site: the files the search page loads.
+fn assert_search_bundle(dir: &Path) {
+    let files = files_in(dir);
+    for f in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-worker.js",
+        "pagefind/pagefind-entry.json",
+        "pagefind/wasm.en.pagefind",
+    ] {
+        assert!(files.iter().any(|x| x == f), "no {f} in {files:?}");
+    }
+    for prefix in [
+        "pagefind/pagefind.en_",
+        "pagefind/index/en_",
+        "pagefind/fragment/en_",
+    ] {
+        assert!(
+            files.iter().any(|x| x.starts_with(prefix)),
+            "no {prefix}* in the site"
+        );
+    }
+}
 
 /// The `<div class="document-body">` of a document page: the rendered Markdown.
 fn document_body(html: &str) -> &str {
@@ -85,22 +124,31 @@ fn build_writes_exactly_the_expected_files() {
     let out = build_ok(site.path(), &[]);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("published 15 pages (26 files, "),
+        stdout.starts_with("published 18 pages (66 files, "),
         "unexpected summary: {stdout}"
     );
-    assert_eq!(files_in(&site.path().join("public")), EXPECTED_FILES);
-    // The staging and swap folders are gone: the root holds the sources and the output.
+    assert_eq!(site_files(&site.path().join("public")), EXPECTED_FILES);
+    assert_search_bundle(&site.path().join("public"));
+    // The staging and swap folders are gone: the root holds the sources, the output and
+    // the search index.
+    let root_names = BTreeSet::from([
+        "content".to_owned(),
+        "public".to_owned(),
+        "search-index".to_owned(),
+    ]);
+    assert_eq!(names_in(site.path()), root_names);
     assert_eq!(
-        names_in(site.path()),
-        BTreeSet::from(["content".to_owned(), "public".to_owned()])
+        names_in(&site.path().join("search-index")),
+        BTreeSet::from(["index".to_owned()])
     );
 
     // A second build replaces the first in place, leaving nothing beside it.
     build_ok(site.path(), &[]);
-    assert_eq!(files_in(&site.path().join("public")), EXPECTED_FILES);
+    assert_eq!(site_files(&site.path().join("public")), EXPECTED_FILES);
+    assert_eq!(names_in(site.path()), root_names);
     assert_eq!(
-        names_in(site.path()),
-        BTreeSet::from(["content".to_owned(), "public".to_owned()])
+        names_in(&site.path().join("search-index")),
+        BTreeSet::from(["index".to_owned()])
     );
 }
 
@@ -110,7 +158,8 @@ fn output_option_writes_the_site_elsewhere() {
     let dest = tempfile::tempdir().unwrap();
     let output = dest.path().join("site");
     build_ok(site.path(), &["--output", output.to_str().unwrap()]);
-    assert_eq!(files_in(&output), EXPECTED_FILES);
+    assert_eq!(site_files(&output), EXPECTED_FILES);
+    assert_search_bundle(&output);
     assert_eq!(names_in(dest.path()), BTreeSet::from(["site".to_owned()]));
     assert!(
         !site.path().join("public").exists(),
@@ -372,6 +421,17 @@ fn link_checker_finds_broken_links() {
             "no such file",
         ),
         (SVTAD_V10, "#clause-2.1", "ambiguous anchor"),
+        // The obligations register links to the clause that says what DCC must do.
+        (
+            "obligations/index.html",
+            "/prog/svtad/#clause-2.1A",
+            "no such anchor",
+        ),
+        (
+            "obligations/dcc/index.html",
+            "/prog/svtad/#clause-2.1A",
+            "no such anchor",
+        ),
     ]
     .into_iter()
     .map(|(p, h, w)| (p.to_owned(), h.to_owned(), w))
@@ -406,6 +466,10 @@ fn base_url_prefixes_every_internal_link() {
         "/sub/",
         "/sub/accessibility/",
         "/sub/feed.xml",
+        "/sub/obligations.csv",
+        "/sub/obligations.json",
+        "/sub/obligations/",
+        "/sub/obligations/dcc/",
         "/sub/prog/",
         "/sub/prog/svtad/",
         "/sub/prog/svtad/changes.json",
@@ -425,6 +489,7 @@ fn base_url_prefixes_every_internal_link() {
         "/sub/prog/tad/v1.0/",
         "/sub/prog/tad/versions.json",
         "/sub/static/attest.css",
+        "/sub/static/search.js",
         "/sub/static/syntax.css",
     ]
     .map(str::to_owned)
@@ -443,6 +508,8 @@ fn base_url_prefixes_every_internal_link() {
         sitemap_for(&[
             "/sub/",
             "/sub/accessibility/",
+            "/sub/obligations/",
+            "/sub/obligations/dcc/",
             "/sub/prog/",
             "/sub/prog/svtad/",
             "/sub/prog/svtad/clauses/",
@@ -455,6 +522,7 @@ fn base_url_prefixes_every_internal_link() {
             "/sub/prog/tad/clauses/",
             "/sub/prog/tad/history/",
             "/sub/prog/tad/v1.0/",
+            "/sub/search/",
         ])
     );
 }
@@ -482,6 +550,8 @@ fn sitemap_lists_every_page_once() {
         sitemap_for(&[
             "/",
             "/accessibility/",
+            "/obligations/",
+            "/obligations/dcc/",
             "/prog/",
             "/prog/svtad/",
             "/prog/svtad/clauses/",
@@ -494,6 +564,7 @@ fn sitemap_lists_every_page_once() {
             "/prog/tad/clauses/",
             "/prog/tad/history/",
             "/prog/tad/v1.0/",
+            "/search/",
         ])
     );
     // Without an absolute base URL there is no sitemap URL to advertise.
@@ -510,6 +581,8 @@ fn absolute_base_url_gives_absolute_sitemap_locations() {
         sitemap_for(&[
             "https://example.org/docs/",
             "https://example.org/docs/accessibility/",
+            "https://example.org/docs/obligations/",
+            "https://example.org/docs/obligations/dcc/",
             "https://example.org/docs/prog/",
             "https://example.org/docs/prog/svtad/",
             "https://example.org/docs/prog/svtad/clauses/",
@@ -522,6 +595,7 @@ fn absolute_base_url_gives_absolute_sitemap_locations() {
             "https://example.org/docs/prog/tad/clauses/",
             "https://example.org/docs/prog/tad/history/",
             "https://example.org/docs/prog/tad/v1.0/",
+            "https://example.org/docs/search/",
         ])
     );
     assert_eq!(
@@ -558,7 +632,7 @@ fn init_makes_a_project_that_builds() {
     assert_eq!(code_, 0);
     build_ok(&dir, &[]);
     assert_eq!(
-        files_in(&dir.join("public")),
+        site_files(&dir.join("public")),
         [
             "404.html",
             "accessibility/index.html",
@@ -572,9 +646,15 @@ fn init_makes_a_project_that_builds() {
             "example/svtad/versions.json",
             "feed.xml",
             "index.html",
+            "obligations.csv",
+            "obligations.json",
+            "obligations/dcc/index.html",
+            "obligations/index.html",
             "robots.txt",
+            "search/index.html",
             "sitemap.xml",
             "static/attest.css",
+            "static/search.js",
             "static/syntax.css",
         ]
     );

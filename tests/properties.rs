@@ -152,6 +152,24 @@ fn tokens(html: &str) -> Tokens {
     tok.sink.0.into_inner()
 }
 
+/// The search page without the theme's own script (`static/search.js`), the one script
+/// attest writes: content must make no other.
+fn without_search_script(html: &str) -> String {
+    let open = "<script type=\"module\" src=\"";
+    let close = "static/search.js\"></script>";
+    match html.find(open) {
+        Some(i)
+            if html[i + open.len()..]
+                .find(close)
+                .is_some_and(|j| !html[i + open.len()..i + open.len() + j].contains('"')) =>
+        {
+            let j = html[i + open.len()..].find(close).unwrap_or(0) + i + open.len() + close.len();
+            format!("{}{}", &html[..i], &html[j..])
+        }
+        _ => html.to_owned(),
+    }
+}
+
 /// Collapses runs of white space, as the text of a page shows them.
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -203,7 +221,10 @@ proptest! {
             if !path.ends_with(".html") && !path.ends_with(".xml") {
                 continue;
             }
-            let html = String::from_utf8(bytes.clone()).unwrap();
+            let mut html = String::from_utf8(bytes.clone()).unwrap();
+            if path == "search/index.html" {
+                html = without_search_script(&html);
+            }
             let t = tokens(&html);
             for (tag, attrs) in &t.tags {
                 prop_assert!(

@@ -67,7 +67,8 @@ fn assert_same_as_build(p: &Preview) {
 /// Jobs of the minimal fixture: home, 404, programme; P-SVTAD's two versions,
 /// history, clauses, exports and two redlines; P-TAD's version, history, clauses and
 /// exports; the accessibility page; the site feed.
-const TOTAL_JOBS: usize = 3 + 7 + 4 + 1 + 1;
+// ... and the obligations register, one page a party, and the search page.
+const TOTAL_JOBS: usize = 3 + 7 + 4 + 1 + 1 + 3;
 
 fn new_preview(root: &Path) -> Preview {
     let (p, outcome) = Preview::new(opts(root));
@@ -99,8 +100,9 @@ fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
     // P-SVTAD's pages: two versions, history, clauses, feed and exports, its changes
     // redline and the compare redline of v0.1; then the home page, the programme page and
-    // the site feed. P-TAD cites clauses whose text, not number, changed: untouched.
-    assert_eq!(outcome.jobs, 10);
+    // the site feed; and the obligations register and its party page, which read every
+    // version in force. P-TAD cites clauses whose text, not number, changed: untouched.
+    assert_eq!(outcome.jobs, 12);
     assert!(outcome
         .changed
         .contains(&"prog/svtad/index.html".to_owned()));
@@ -118,8 +120,8 @@ fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
     let outcome = p.apply(&[root.join(file)]);
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
     // Its version and document page, history, clauses, feed and exports; home,
-    // programme and site feed.
-    assert_eq!(outcome.jobs, 7, "{:?}", outcome.changed);
+    // programme and site feed; the obligations register and its party page.
+    assert_eq!(outcome.jobs, 9, "{:?}", outcome.changed);
     assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/svtad/")));
     assert_same_as_build(&p);
 }
@@ -297,8 +299,8 @@ fn trace_pages_follow_an_edit_to_the_document_they_cite() {
     let outcome = p.apply(&[root.join(extra)]);
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
     // Its version page and document page, history, clauses, exports; home, programme,
-    // site feed.
-    assert_eq!(outcome.jobs, 7, "{:?}", outcome.changed);
+    // site feed; the obligations register.
+    assert_eq!(outcome.jobs, 8, "{:?}", outcome.changed);
     assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/trace/")));
     assert_same_as_build(&p);
 }

@@ -629,7 +629,11 @@ mod tests {
                     crate::parse::parse_version_file(&SourceFile::new(format!("d/v{v}.md"), text));
                 assert!(diags.is_empty(), "{diags:?}");
                 let (meta, body) = parsed.unwrap();
-                DocVersion { meta, body }
+                DocVersion {
+                    meta,
+                    body,
+                    obligations: Vec::new(),
+                }
             })
             .collect();
         Document {

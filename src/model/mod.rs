@@ -7,6 +7,7 @@
 
 mod config;
 mod ids;
+mod obligation;
 mod status;
 mod trace;
 mod version;
@@ -16,6 +17,7 @@ pub use config::{
     ProgrammeConfig, ReleaseConfig, SiteConfig, VersionMeta, VersionStatus,
 };
 pub use ids::{ClauseNumber, DocId};
+pub use obligation::{Modality, Obligation, ObligationSource};
 pub use status::{
     Approval, Criterion, CriterionKind, CriterionStatus, Decision, Execution, IssueCounts,
     PhaseState, PhaseStatus, ScaleSource, Severity, SeverityScale, StatusReport, StatusSnapshot,
@@ -104,6 +106,8 @@ pub struct Document {
 pub struct DocVersion {
     pub meta: VersionMeta,
     pub body: Body,
+    /// The obligations its clauses state, in clause order (see `parse::obligations`).
+    pub obligations: Vec<Obligation>,
 }
 
 /// Parsed Markdown text with what `link` and `render` need to know about it.

@@ -8,6 +8,7 @@
 
 mod front_matter;
 mod markdown;
+pub mod obligations;
 pub mod table;
 mod toml_source;
 mod trace;
@@ -69,13 +70,32 @@ pub fn parse(sources: &Sources) -> (Option<Site>, Vec<Diagnostic>) {
         })
         .collect();
 
-    let site = config.map(|config| Site {
-        config,
-        programmes,
-        pages,
-        unreliable,
+    let site = config.map(|config| {
+        let mut site = Site {
+            config,
+            programmes,
+            pages,
+            unreliable,
+        };
+        diags.extend(find_obligations(&mut site));
+        site
     });
     (site, diags)
+}
+
+/// Fills in every version's obligations, which need the parties of `site.toml`.
+fn find_obligations(site: &mut Site) -> Vec<Diagnostic> {
+    let parties = obligations::PartyMatcher::new(&site.config.parties);
+    site.programmes
+        .par_iter_mut()
+        .flat_map(|p| p.documents.par_iter_mut())
+        .flat_map(|d| d.versions.par_iter_mut())
+        .flat_map_iter(|v| {
+            let (found, diags) = obligations::extract(&v.body, &parties);
+            v.obligations = found;
+            diags
+        })
+        .collect()
 }
 
 fn take<T>(r: Result<T, Diagnostic>, diags: &mut Vec<Diagnostic>) -> Option<T> {
@@ -280,7 +300,14 @@ fn parse_version(file: &SourceFile) -> (Option<DocVersion>, Vec<Diagnostic>) {
     if let Some(d) = check_file_name(file, split.toml_start, split.toml_end, &meta.version) {
         diags.push(d);
     }
-    (Some(DocVersion { meta, body }), diags)
+    (
+        Some(DocVersion {
+            meta,
+            body,
+            obligations: Vec::new(),
+        }),
+        diags,
+    )
 }
 
 /// The version in a file's name must be the version in its front matter.
@@ -353,8 +380,18 @@ pub fn parse_version_file(file: &SourceFile) -> (Option<(VersionMeta, Body)>, Ve
 /// Parses one version file again, as [`parse`] would, for a preview server that keeps
 /// the rest of the site parsed. Problems that need the whole document (two files with
 /// one version) are not checked here.
-pub fn reparse_version(file: &SourceFile) -> (Option<DocVersion>, Vec<Diagnostic>) {
-    parse_version(file)
+pub fn reparse_version(
+    file: &SourceFile,
+    parties: &[crate::model::Party],
+) -> (Option<DocVersion>, Vec<Diagnostic>) {
+    let (mut version, mut diags) = parse_version(file);
+    if let Some(v) = &mut version {
+        let matcher = obligations::PartyMatcher::new(parties);
+        let (found, d) = obligations::extract(&v.body, &matcher);
+        v.obligations = found;
+        diags.extend(d);
+    }
+    (version, diags)
 }
 
 /// Parses one free-standing page again, as [`parse`] would.

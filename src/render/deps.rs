@@ -267,6 +267,9 @@ impl Dirty {
                 self.statuses.contains(&pi)
             }
             Job::Page(i) => self.pages.contains(&i),
+            // The register reads every version in force.
+            Job::Obligations | Job::Party(_) => self.home,
+            Job::Search => false,
         }
     }
 }
@@ -290,6 +293,9 @@ impl Job {
             Job::Phase { .. } => "phase.html",
             Job::Decisions(_) => "decisions.html",
             Job::Page(_) => "page.html",
+            Job::Obligations => "obligations.html",
+            Job::Party(_) => "party.html",
+            Job::Search => "search.html",
             Job::DocFiles { .. } | Job::SiteFeed | Job::TraceFiles(_) | Job::StatusFiles(_) => {
                 return None
             }

@@ -599,6 +599,9 @@ impl Writer<'_, '_> {
                     "<sup class=\"footnote-reference\" id=\"fnref-{id}\"><a href=\"#fn-{id}\" aria-label=\"Footnote {n}\">{n}</a></sup>"
                 ));
             }
+            // A lone, closed comment (an obligation marker, say) shows nothing: drop it,
+            // rather than sanitise the whole page, and attest's own markup with it, for it.
+            Event::Html(h) | Event::InlineHtml(h) if is_lone_comment(&h) => {}
             Event::Html(h) | Event::InlineHtml(h) => {
                 self.has_raw_html = true;
                 self.out.push(Event::InlineHtml(h.into_static()));
@@ -610,6 +613,14 @@ impl Writer<'_, '_> {
             }
         }
     }
+}
+
+/// Whether raw HTML is exactly one closed comment, `<!-- ... -->`, and white space.
+fn is_lone_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.strip_prefix("<!--")
+        .and_then(|rest| rest.strip_suffix("-->"))
+        .is_some_and(|inner| !inner.contains("--"))
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ pub mod deps;
 mod highlight;
 pub mod history;
 mod markdown;
+pub mod obligations;
 mod sanitize;
+pub mod search;
 pub mod status;
 pub mod trace;
 
@@ -57,6 +59,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "status.html",
     "phase.html",
     "decisions.html",
+    "obligations.html",
+    "party.html",
+    "search.html",
 ];
 
 /// Compiles the theme's templates, with autoescaping on for HTML.
@@ -183,6 +188,12 @@ pub enum Job {
     StatusFiles(usize),
     Page(usize),
     NotFound,
+    /// The obligations register, its CSV and JSON exports.
+    Obligations,
+    /// Everything one party (an index into `site.toml`'s parties) must do.
+    Party(usize),
+    /// The search page.
+    Search,
 }
 
 /// Where rendered files go.
@@ -292,6 +303,9 @@ fn plan(graph: &SiteGraph) -> (Vec<Job>, Vec<Vec<trace::MatrixView>>) {
         jobs.extend([Job::Status(pi), Job::Decisions(pi), Job::StatusFiles(pi)]);
         jobs.extend((0..s.phases.len()).map(|ti| Job::Phase { pi, ti }));
     }
+    jobs.push(Job::Obligations);
+    jobs.extend((0..graph.site.config.parties.len()).map(Job::Party));
+    jobs.push(Job::Search);
     (jobs, views)
 }
 
@@ -838,6 +852,71 @@ fn render_job(
                 &crumbs,
                 &TextPage { body },
                 &format!("{}/index.html", p.slug),
+            )
+        }
+        Job::Obligations => {
+            let rows = obligations::rows(graph);
+            let urls = obligations::RegisterUrls::of(b);
+            sink(data_file(b, &urls.csv, obligations::csv(&rows)))?;
+            sink(data_file(b, &urls.json, obligations::json(&rows)))?;
+            let page = obligations::register_page(graph, &rows);
+            let info = PageInfo::new(
+                graph,
+                "Obligations register".into(),
+                &urls.register,
+                Some("Every obligation in the versions in force, by party.".into()),
+                None,
+            );
+            page_file(
+                tera,
+                base,
+                "obligations.html",
+                &info,
+                &[home_crumb(b)],
+                &page,
+                &out_path(b, &urls.register),
+            )
+        }
+        Job::Party(i) => {
+            let rows = obligations::rows(graph);
+            let page = obligations::party_page(graph, i, &rows);
+            let urls = obligations::RegisterUrls::of(b);
+            let url = urls.party(&page.party.id);
+            let info = PageInfo::new(
+                graph,
+                format!("Everything {} must do", page.party.name),
+                &url,
+                None,
+                None,
+            );
+            let crumbs = [
+                home_crumb(b),
+                Crumb {
+                    title: "Obligations register".into(),
+                    url: urls.register,
+                },
+            ];
+            page_file(
+                tera,
+                base,
+                "party.html",
+                &info,
+                &crumbs,
+                &page,
+                &out_path(b, &url),
+            )
+        }
+        Job::Search => {
+            let page = search::search_page(graph);
+            let info = PageInfo::new(graph, "Search".into(), &page.url, None, None);
+            page_file(
+                tera,
+                base,
+                "search.html",
+                &info,
+                &[home_crumb(b)],
+                &page,
+                &out_path(b, &page.url),
             )
         }
     };

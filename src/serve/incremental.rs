@@ -267,7 +267,7 @@ impl Preview {
         if file.text == old_text && !self.has_diags_for(rel) {
             return false;
         }
-        let (parsed, diags) = parse::reparse_version(&file);
+        let (parsed, diags) = parse::reparse_version(&file, &graph.site.config.parties);
         self.replace_diags(rel, diags);
         let Some(new) = parsed else {
             // Keep the last good parse in the site; the error stops the build.
@@ -484,6 +484,7 @@ impl Preview {
         }
         let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut support = render::support_files();
+        support.extend(self.static_search(graph, &mut outcome));
         support.extend(crate::emit::listing_files(
             Vec::new(),
             &theme.statics,
@@ -504,6 +505,52 @@ impl Preview {
         self.rendered = Some(prints);
         self.pending = Changes::default();
         outcome
+    }
+}
+
+/// Above this many search records the preview leaves its static search index as the
+/// first build made it: Pagefind rebuilds the whole index, which on a large site takes
+/// longer than the preview may.
+const PREVIEW_SEARCH_RECORDS: usize = 5_000;
+
+impl Preview {
+    /// The static search files for the site as it now is, as `attest build` writes them;
+    /// a problem becomes a warning, so that the pages still preview.
+    fn static_search(
+        &self,
+        graph: &crate::link::SiteGraph,
+        outcome: &mut Outcome,
+    ) -> Vec<crate::render::OutputFile> {
+        let records = crate::search::records(graph);
+        if records.len() > PREVIEW_SEARCH_RECORDS && self.rendered.is_some() {
+            return self
+                .files
+                .snapshot()
+                .into_iter()
+                .filter(|(p, _)| p.starts_with("pagefind/"))
+                .map(|(path, bytes)| crate::render::OutputFile {
+                    path,
+                    bytes: bytes.to_vec(),
+                    url: None,
+                })
+                .collect();
+        }
+        let built = crate::search::Settings::load(&self.opts.root).and_then(|settings| {
+            crate::search::static_index::build(&records, &settings).map_err(|e| {
+                Diagnostic::file_error(
+                    "search-index-failed",
+                    crate::search::SEARCH_DIR,
+                    e.to_string(),
+                )
+            })
+        });
+        match built {
+            Ok(files) => files,
+            Err(d) => {
+                outcome.diagnostics.push(d.warning());
+                Vec::new()
+            }
+        }
     }
 }
 

@@ -1,0 +1,187 @@
+//! The search benchmark: generates a corpus of version pages, builds it (which writes
+//! both search indexes), then times `attest search` queries inside the process and
+//! sizes what the static search downloads for a first query.
+//!
+//! `cargo bench --bench search -- [VERSION_PAGES] [QUERIES]` (defaults 10,000 and 2,000).
+//! Prints the time of each build stage (`tantivy` and `pagefind` are the two indexes),
+//! query latency percentiles, and the static search's first-query bytes.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use attest::search::{Filters, Query, SearchIndex, Settings};
+
+mod support;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Words of the generated corpus, and phrases, that queries are made from.
+const WORDS: &[&str] = &[
+    "testing",
+    "evidence",
+    "phase",
+    "approval",
+    "service",
+    "incident",
+    "management",
+    "interface",
+    "report",
+    "criteria",
+    "entry",
+    "exit",
+    "release",
+    "environment",
+    "data",
+    "results",
+    "working days",
+    "User",
+    "party",
+    "document",
+    "coverage",
+    "requirement",
+    "scenario",
+    "defect",
+    "threshold",
+    "severity",
+    "window",
+    "publish",
+    "submit",
+    "review",
+    "panel",
+    "agree",
+    "record",
+    "complete",
+    "\"Testing Issue\"",
+    "\"Test Completion Report\"",
+    "Mandatory User Testing",
+    "DCC shall",
+    "PIT",
+    "who approves",
+    "what must Users do",
+];
+
+fn main() {
+    let mut args = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse::<usize>().ok());
+    let pages = args.next().unwrap_or(10_000);
+    let queries = args.next().unwrap_or(2_000);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    let spec = attest::corpus::Spec::pages(pages, 1);
+    attest::corpus::generate(root, &spec).expect("corpus written");
+    // Parties, so that obligations have them as in a real site.
+    let site = root.join("content/site.toml");
+    let mut toml = std::fs::read_to_string(&site).expect("site.toml");
+    toml.push_str("\n[[parties]]\nid = \"dcc\"\nname = \"DCC\"\n\n[[parties]]\nid = \"users\"\nname = \"Users\"\naliases = [\"User\"]\n");
+    std::fs::write(&site, toml).expect("site.toml written");
+
+    let (report, secs) = support::build(root);
+    println!("build: {} pages in {secs:.2} s", report.pages);
+    support::print_stages(&report);
+    let stage = |name: &str| {
+        report
+            .timings
+            .iter()
+            .find(|(s, _)| *s == name)
+            .map_or(0.0, |(_, d)| d.as_secs_f64())
+    };
+    let search_secs = stage("tantivy") + stage("pagefind");
+    println!(
+        "search indexes: {search_secs:.2} s = {:.0}% of the build",
+        search_secs / secs * 100.0
+    );
+
+    let t = Instant::now();
+    let index = SearchIndex::open(&root.join("search-index/index")).expect("index opens");
+    println!(
+        "open index: {:.1} ms ({} records)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        index.manifest.records
+    );
+    let settings = Settings::load(root).expect("settings");
+    let mut times: Vec<Duration> = Vec::with_capacity(queries);
+    let mut hits = 0;
+    for i in 0..queries + 100 {
+        let words: Vec<&str> = (0..1 + i % 3)
+            .map(|k| WORDS[(i * 7 + k * 13) % WORDS.len()])
+            .collect();
+        let mut q = Query::new(words.join(" "));
+        match i % 5 {
+            1 => {
+                q.filters = Filters {
+                    party: Some("dcc".into()),
+                    ..Filters::default()
+                }
+            }
+            3 => q.all_versions = true,
+            _ => {}
+        }
+        let t = Instant::now();
+        let outcome = index.search(&q, &settings).expect("search");
+        let d = t.elapsed();
+        // The first hundred warm the caches.
+        if i >= 100 {
+            times.push(d);
+            hits += outcome.hits.len();
+        }
+    }
+    times.sort();
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    println!(
+        "attest search, {} queries in process: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({:.1} hits a query)",
+        times.len(),
+        pct(0.50).as_secs_f64() * 1000.0,
+        pct(0.99).as_secs_f64() * 1000.0,
+        times[times.len() - 1].as_secs_f64() * 1000.0,
+        hits as f64 / times.len() as f64
+    );
+    static_sizes(&root.join("public/pagefind"));
+}
+
+/// What a first query fetches: the client, the wasm, the entry and meta files, one index
+/// chunk (the largest, as an upper bound) and ten result fragments (the largest ten).
+fn static_sizes(dir: &Path) {
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let files = |sub: &str| -> Vec<u64> {
+        let mut v: Vec<u64> = std::fs::read_dir(dir.join(sub))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| size(&e.path()))
+            .collect();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v
+    };
+    let fixed: u64 = [
+        "pagefind.js",
+        "pagefind-worker.js",
+        "wasm.en.pagefind",
+        "pagefind-entry.json",
+    ]
+    .iter()
+    .map(|f| size(&dir.join(f)))
+    .sum();
+    let meta: u64 = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".pf_meta"))
+        .map(|e| size(&e.path()))
+        .sum();
+    let chunks = files("index");
+    let fragments = files("fragment");
+    let first = fixed
+        + meta
+        + chunks.first().copied().unwrap_or(0)
+        + fragments.iter().take(10).sum::<u64>();
+    println!(
+        "static search: {} index chunks (largest {:.1} KB), {} fragments, meta {:.1} KB; first query at most {:.0} KB",
+        chunks.len(),
+        chunks.first().copied().unwrap_or(0) as f64 / 1024.0,
+        fragments.len(),
+        meta as f64 / 1024.0,
+        first as f64 / 1024.0
+    );
+}
