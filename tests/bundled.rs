@@ -143,3 +143,35 @@ fn bundled_site_builds_and_every_internal_link_resolves() {
         );
     }
 }
+
+/// A brace lost in the stylesheet silently drops every rule after it (a merge once lost
+/// one, and the header's search box shrank below a usable target size).
+#[test]
+fn the_theme_stylesheet_closes_every_block() {
+    let css = std::fs::read_to_string(repo_root().join("themes/dcc/static/attest.css")).unwrap();
+    let mut depth = 0i32;
+    let mut in_comment = false;
+    let bytes = css.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if in_comment {
+            if bytes[i..].starts_with(b"*/") {
+                in_comment = false;
+                i += 1;
+            }
+        } else if bytes[i..].starts_with(b"/*") {
+            in_comment = true;
+            i += 1;
+        } else if bytes[i] == b'{' {
+            depth += 1;
+        } else if bytes[i] == b'}' {
+            depth -= 1;
+            assert!(depth >= 0, "a `}}` closes nothing at byte {i}");
+        } else if bytes[i] == b'\n' && depth > 1 {
+            // Only @media blocks nest; two levels is the most the theme uses.
+            assert!(depth <= 2, "a block left open before byte {i}");
+        }
+        i += 1;
+    }
+    assert_eq!(depth, 0, "a block is left open");
+}
