@@ -354,3 +354,47 @@ fn the_reload_script_never_reaches_a_built_site() {
         assert!(!text.contains("EventSource"), "{f}");
     }
 }
+
+#[test]
+fn the_search_page_asks_the_preview_which_follows_edits() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let server = start(root);
+    let port = server.port;
+
+    // In place of Pagefind's client, the preview's, which asks the server.
+    let (status, head, client) = get(port, "/pagefind/pagefind.js");
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("Content-Type: text/javascript"), "{head}");
+    assert_eq!(client, attest::serve::search::CLIENT);
+
+    let mut events = Events::open(port);
+    edit(
+        root,
+        "content/prog/svtad/v1.0.md",
+        "report progress as follows",
+        "report fortnightly progress as follows",
+    );
+    assert_eq!(events.next().0, "reload");
+    let (status, head, body) = get(port, "/__attest/search?q=fortnightly&current=yes");
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.contains("Content-Type: application/json; charset=utf-8"),
+        "{head}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(v["results"][0]["url"], "/prog/svtad/#clause-2.2", "{body}");
+    assert_eq!(v["results"].as_array().map(Vec::len), Some(1), "{body}");
+    // Markup in a query is a query, not markup.
+    let (status, _, body) = get(port, "/__attest/search?q=%3Cscript%3Ealert(1)%3C/script%3E");
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    // The clause whose raw HTML held that script is found by its words, and its
+    // excerpt is text: the sanitiser removed the markup before it was indexed.
+    assert_eq!(v["results"][0]["url"], "/prog/tad/#clause-1.4", "{body}");
+    assert_eq!(
+        v["results"][0]["excerpt"],
+        "Raw HTML: <mark>alert</mark>(<mark>1</mark>)bold"
+    );
+    assert!(!body.contains("<script"), "{body}");
+}

@@ -46,10 +46,18 @@ fn served(p: &Preview) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The preview holds exactly the files of a full build, with exactly their bytes.
+/// The preview holds exactly the files of a full build, with exactly their bytes; but
+/// for search, where it serves its own client in place of Pagefind's index.
 fn assert_same_as_build(p: &Preview) {
-    let built = published(p.root());
-    let served = served(p);
+    let mut built = published(p.root());
+    let mut served = served(p);
+    assert_eq!(
+        served.get("pagefind/pagefind.js").map(Vec::as_slice),
+        Some(attest::serve::search::CLIENT.as_bytes())
+    );
+    assert!(built.contains_key("pagefind/pagefind.js"));
+    built.retain(|k, _| !k.starts_with("pagefind/"));
+    served.retain(|k, _| !k.starts_with("pagefind/"));
     let only_built: Vec<&String> = built.keys().filter(|k| !served.contains_key(*k)).collect();
     let only_served: Vec<&String> = served.keys().filter(|k| !built.contains_key(*k)).collect();
     assert!(
@@ -99,10 +107,13 @@ fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
     let outcome = p.apply(&[root.join(file)]);
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
     // P-SVTAD's pages: two versions, history, clauses, feed and exports, its changes
-    // redline and the compare redline of v0.1; then the home page, the programme page and
-    // the site feed; and the obligations register and its party page, which read every
-    // version in force. P-TAD cites clauses whose text, not number, changed: untouched.
-    assert_eq!(outcome.jobs, 12);
+    // redline and the compare redline of v0.1; and, as the sentence is an obligation of
+    // the version in force, the obligations register and its party page. The home
+    // page, the programme page and the site feed show no body text: untouched. P-TAD
+    // cites clauses whose text, not number, changed: untouched.
+    assert_eq!(outcome.jobs, 9);
+    assert!(!outcome.changed.contains(&"index.html".to_owned()));
+    assert!(!outcome.changed.contains(&"feed.xml".to_owned()));
     assert!(outcome
         .changed
         .contains(&"prog/svtad/index.html".to_owned()));
@@ -119,9 +130,13 @@ fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
     edit(root, file, "is logged", "is logged and tracked");
     let outcome = p.apply(&[root.join(file)]);
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
-    // Its version and document page, history, clauses, feed and exports; home,
-    // programme and site feed; the obligations register and its party page.
-    assert_eq!(outcome.jobs, 9, "{:?}", outcome.changed);
+    // Its version and document page, history, clauses, feed and exports. The words
+    // changed are no obligation's, so the register is untouched.
+    assert_eq!(outcome.jobs, 4, "{:?}", outcome.changed);
+    assert!(!outcome
+        .changed
+        .iter()
+        .any(|c| c.starts_with("obligations/")));
     assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/svtad/")));
     assert_same_as_build(&p);
 }
@@ -298,9 +313,13 @@ fn trace_pages_follow_an_edit_to_the_document_they_cite() {
     edit(root, extra, "1.1 Nothing.", "1.1 Nothing at all.");
     let outcome = p.apply(&[root.join(extra)]);
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
-    // Its version page and document page, history, clauses, exports; home, programme,
-    // site feed; the obligations register.
-    assert_eq!(outcome.jobs, 8, "{:?}", outcome.changed);
+    // Its version page and document page, history, clauses and exports. It states no
+    // obligation, so the register is untouched too.
+    assert_eq!(outcome.jobs, 4, "{:?}", outcome.changed);
+    assert!(!outcome
+        .changed
+        .iter()
+        .any(|c| c.starts_with("obligations/")));
     assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/trace/")));
     assert_same_as_build(&p);
 }
@@ -331,4 +350,73 @@ fn a_new_version_file_rebuilds_everything() {
         .changed
         .contains(&"prog/tad/v1.1/index.html".to_owned()));
     assert_same_as_build(&p);
+}
+
+/// The URLs the preview's search answers `query_string` with, best first.
+fn search_urls(p: &Preview, query_string: &str) -> Vec<String> {
+    let (status, json) = p.search.answer(query_string);
+    assert_eq!(status, 200, "{json}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["url"].as_str().expect("a url").to_owned())
+        .collect()
+}
+
+#[test]
+fn search_in_the_preview_follows_an_edit_replacing_only_that_documents_records() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    assert_eq!(
+        search_urls(&p, "q=fortnightly&current=yes"),
+        Vec::<String>::new()
+    );
+    let before = search_urls(&p, "q=Testing+Issue&current=yes");
+    assert!(!before.is_empty());
+
+    let file = "content/prog/svtad/v1.0.md";
+    edit(
+        root,
+        file,
+        "report progress as follows",
+        "report fortnightly progress as follows",
+    );
+    let outcome = p.apply(&[root.join(file)]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert_eq!(
+        search_urls(&p, "q=fortnightly&current=yes"),
+        ["/prog/svtad/#clause-2.2"]
+    );
+    // The edited document's records were replaced, not added to: the same search finds
+    // the same clauses, each once (in an order the edit's words may change).
+    let mut after = search_urls(&p, "q=Testing+Issue&current=yes");
+    let mut before = before;
+    after.sort();
+    before.sort();
+    assert_eq!(after, before);
+    after.dedup();
+    assert_eq!(after.len(), before.len());
+
+    // The answer carries what the search page shows, with the words found marked.
+    let (_, json) = p.search.answer("q=fortnightly");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let first = &v["results"][0];
+    assert_eq!(first["meta"]["document"], "P-SVTAD");
+    assert_eq!(first["meta"]["version"], "1.0");
+    assert_eq!(first["meta"]["in_force"], "yes");
+    assert!(
+        first["excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("report <mark>fortnightly</mark> progress"),
+        "{first}"
+    );
+    // Filters narrow it: no TAD clause says "fortnightly".
+    assert_eq!(
+        search_urls(&p, "q=fortnightly&kind=tad&current=yes"),
+        Vec::<String>::new()
+    );
 }

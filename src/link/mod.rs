@@ -16,7 +16,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::diagnostics::{closest, did_you_mean, Diagnostic};
-use crate::model::{term_anchor, Body, Date, DocId, Document, RefTarget, Site};
+use crate::model::{term_anchor, Body, ClauseNumber, Date, DocId, Document, RefTarget, Site};
 
 /// The site with every URL and reference resolved.
 #[derive(Debug)]
@@ -109,7 +109,79 @@ pub struct VisibleTerm {
 }
 
 /// Links the parsed site. `base_url` overrides the one in `site.toml`.
-pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, Vec<Diagnostic>) {
+pub fn link(site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, Vec<Diagnostic>) {
+    link_with(site, base_url, today, &mut Memo::default())
+}
+
+/// What one link worked out for each document that the next link may take as it is.
+///
+/// The preview links the whole site again after every edit, and most of that work is
+/// the same each time: a document the edit did not touch has the same history, and its
+/// references resolve the same way as long as what other documents can see of the
+/// edited one (see [`same_face`]) did not change. [`Memo::keep`] takes those parts out
+/// of the last link's graph; [`link_with`] uses them instead of working them out again
+/// and leaves in the memo the diagnostics that go with them. A memo only ever holds
+/// what an identical link would compute, so the graph and diagnostics are the same as
+/// [`link`]'s.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// For each (programme, document) linked: the diagnostics of its history and of
+    /// its versions' references, in the order `link` reports them.
+    diags: HashMap<(usize, usize), (Vec<Diagnostic>, Vec<Diagnostic>)>,
+    /// Taken from the last graph: each kept document's history and versions' links.
+    kept: HashMap<(usize, usize), (history::DocHistory, Vec<BodyLinks>)>,
+}
+
+impl Memo {
+    /// Keeps, for the next link, the history and resolved links of the documents
+    /// `keep` accepts, out of the last link's `documents`.
+    pub fn keep(&mut self, documents: Vec<Vec<DocLinks>>, keep: impl Fn(usize, usize) -> bool) {
+        self.kept.clear();
+        for (pi, docs) in documents.into_iter().enumerate() {
+            for (di, links) in docs.into_iter().enumerate() {
+                if keep(pi, di) && self.diags.contains_key(&(pi, di)) {
+                    self.kept.insert((pi, di), (links.history, links.versions));
+                }
+            }
+        }
+    }
+
+    /// Forgets everything: the next link works it all out.
+    pub fn clear(&mut self) {
+        self.kept.clear();
+        self.diags.clear();
+    }
+}
+
+/// Whether two parses of one version look the same from other documents: the same
+/// front matter (which decides the version in force), clause numbers and defined
+/// terms. References elsewhere resolve against exactly these, so an edit that keeps
+/// them leaves every other document's links as they were.
+pub fn same_face(a: &crate::model::DocVersion, b: &crate::model::DocVersion) -> bool {
+    let numbers = |v: &crate::model::DocVersion| -> Vec<ClauseNumber> {
+        v.body.clauses.iter().map(|c| c.number.clone()).collect()
+    };
+    let terms = |v: &crate::model::DocVersion| -> Vec<(String, String)> {
+        v.body
+            .terms
+            .iter()
+            .map(|t| (t.term.clone(), t.anchor()))
+            .collect()
+    };
+    format!("{:?}", a.meta) == format!("{:?}", b.meta)
+        && numbers(a) == numbers(b)
+        && terms(a) == terms(b)
+}
+
+/// [`link`], reusing what `memo` kept and leaving in it what the next link may reuse.
+pub fn link_with(
+    mut site: Site,
+    base_url: Option<&str>,
+    today: Date,
+    memo: &mut Memo,
+) -> (SiteGraph, Vec<Diagnostic>) {
+    let mut kept = std::mem::take(&mut memo.kept);
+    let mut old_diags = std::mem::take(&mut memo.diags);
     let mut diags = Vec::new();
     let base_url = base_url.unwrap_or(&site.config.base_url).to_owned();
     let base = base_path(&base_url);
@@ -141,13 +213,19 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
 
     // URLs, versions in force and histories first: references need the first two.
     let mut history_diags = Vec::new();
+    // For each document kept from the memo: its versions' links and the diagnostics of
+    // its history and references.
+    let mut reused: HashMap<(usize, usize), (Vec<BodyLinks>, Vec<Diagnostic>)> = HashMap::new();
+    let mut doc_diags: HashMap<(usize, usize), Vec<Diagnostic>> = HashMap::new();
     let mut documents: Vec<Vec<DocLinks>> = site
         .programmes
         .iter()
-        .map(|prog| {
+        .enumerate()
+        .map(|(pi, prog)| {
             prog.documents
                 .iter()
-                .map(|doc| {
+                .enumerate()
+                .map(|(di, doc)| {
                     let url = format!("{base}{}/{}/", prog.slug, doc.slug);
                     let versions = doc
                         .versions
@@ -158,8 +236,24 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
                         })
                         .collect();
                     let current = current_version(doc, today);
-                    let (history, d) = history::history(doc, current);
-                    history_diags.extend(d);
+                    let memo = kept
+                        .remove(&(pi, di))
+                        .filter(|(_, v)| v.len() == doc.versions.len())
+                        .zip(old_diags.remove(&(pi, di)));
+                    let history = match memo {
+                        Some(((history, links), (h, r))) => {
+                            history_diags.extend(h.iter().cloned());
+                            doc_diags.insert((pi, di), h);
+                            reused.insert((pi, di), (links, r));
+                            history
+                        }
+                        None => {
+                            let (history, d) = history::history(doc, current);
+                            history_diags.extend(d.iter().cloned());
+                            doc_diags.insert((pi, di), d);
+                            history
+                        }
+                    };
                     DocLinks {
                         current,
                         has_in_force: in_force_on(doc, today).is_some(),
@@ -252,8 +346,9 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
         trace_targets: &trace_targets,
         trace_incomplete,
     };
-    // For each programme, document and version: its references and visible terms.
-    type PerVersion = Vec<(Vec<Resolved>, Vec<VisibleTerm>)>;
+    // For each programme, document and version: its references and visible terms,
+    // unless the memo kept them.
+    type PerVersion = Option<Vec<(Vec<Resolved>, Vec<VisibleTerm>)>>;
     let mut resolved: Vec<Vec<PerVersion>> = Vec::new();
     let mut children: HashMap<DocId, Vec<DocId>> = HashMap::new();
     for (pi, prog) in site.programmes.iter().enumerate() {
@@ -268,17 +363,27 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
                         .push(doc.config.id.clone());
                 }
             }
+            let history = doc_diags.remove(&(pi, di)).unwrap_or_default();
+            if let Some((_, refs_diags)) = reused.get(&(pi, di)) {
+                diags.extend(refs_diags.iter().cloned());
+                memo.diags.insert((pi, di), (history, refs_diags.clone()));
+                per_doc.push(None);
+                continue;
+            }
+            let mut refs_diags = Vec::new();
             let per_version = doc
                 .versions
                 .iter()
                 .enumerate()
                 .map(|(vi, v)| {
                     let terms = ctx.visible_terms(pi, di, vi);
-                    let refs = ctx.resolve(&v.body, Some((pi, di, vi)), &terms, &mut diags);
+                    let refs = ctx.resolve(&v.body, Some((pi, di, vi)), &terms, &mut refs_diags);
                     (refs, terms)
                 })
                 .collect();
-            per_doc.push(per_version);
+            diags.extend(refs_diags.iter().cloned());
+            memo.diags.insert((pi, di), (history, refs_diags));
+            per_doc.push(Some(per_version));
         }
         resolved.push(per_doc);
     }
@@ -299,12 +404,23 @@ pub fn link(mut site: Site, base_url: Option<&str>, today: Date) -> (SiteGraph, 
     for (pi, per_doc) in resolved.into_iter().enumerate() {
         for (di, per_version) in per_doc.into_iter().enumerate() {
             let links = &mut documents[pi][di];
-            for (vi, (refs, terms)) in per_version.into_iter().enumerate() {
-                links.versions[vi].refs = refs;
-                links.versions[vi].terms = term_sets
-                    .entry(terms)
-                    .or_insert_with_key(|t| Arc::new(TermSet::new(t.clone())))
-                    .clone();
+            match per_version {
+                Some(per_version) => {
+                    for (vi, (refs, terms)) in per_version.into_iter().enumerate() {
+                        links.versions[vi].refs = refs;
+                        links.versions[vi].terms = term_sets
+                            .entry(terms)
+                            .or_insert_with_key(|t| Arc::new(TermSet::new(t.clone())))
+                            .clone();
+                    }
+                }
+                None => {
+                    let (kept, _) = reused.remove(&(pi, di)).unwrap_or_default();
+                    for (new, old) in links.versions.iter_mut().zip(kept) {
+                        new.refs = old.refs;
+                        new.terms = old.terms;
+                    }
+                }
             }
             let id = &site.programmes[pi].documents[di].config.id;
             links.children = children.remove(id).unwrap_or_default();

@@ -6,6 +6,10 @@
 //! versions (references and defined terms, which depend on other documents), the summary
 //! of its parent and children, the site (config, programmes, the list of pages), its
 //! programme's trace, and its template with every template that one extends or includes.
+//! The pages that gather from every document read less of each: the home and programme
+//! pages its summary, the site feed its versions' front matter, the obligations register
+//! the obligations of its version in force. So an edit to one clause's wording renders
+//! its own document's pages again, and the register only when an obligation changed.
 //! [`Prints`] hashes the parts that can change without the job's own sources changing;
 //! [`Dirty::between`] compares two sets of prints, and the sources and templates that
 //! changed, and says which jobs must run again. When in doubt it says more, never less:
@@ -41,6 +45,10 @@ struct DocPrint {
     links: u64,
     /// What other pages show of it: its summary as a parent, child or list entry.
     summary: u64,
+    /// What the site feed shows of it: every version's front matter, URL and standing.
+    front: u64,
+    /// What the obligations register shows of it: the version in force's obligations.
+    obligations: u64,
 }
 
 impl Prints {
@@ -94,9 +102,31 @@ impl Prints {
                     .unwrap_or_default()
                     .hash(&mut s);
                 links.children.hash(&mut s);
+                let mut f = DefaultHasher::new();
+                format!("{:?}", doc.config).hash(&mut f);
+                links.current.hash(&mut f);
+                for (v, l) in doc.versions.iter().zip(&links.versions) {
+                    v.body.source.text[..v.body.offset.min(v.body.source.text.len())].hash(&mut f);
+                    l.url.hash(&mut f);
+                }
+                let mut o = DefaultHasher::new();
+                links.has_in_force.hash(&mut o);
+                if let Some(v) = doc.versions.get(links.current) {
+                    v.meta.version.to_string().hash(&mut o);
+                    for ob in &v.obligations {
+                        ob.clause.as_str().hash(&mut o);
+                        ob.ordinal.hash(&mut o);
+                        ob.party.hash(&mut o);
+                        ob.modality.code().hash(&mut o);
+                        ob.text.hash(&mut o);
+                        matches!(ob.source, crate::model::ObligationSource::Marked).hash(&mut o);
+                    }
+                }
                 per_doc.push(DocPrint {
                     links: h.finish(),
                     summary: s.finish(),
+                    front: f.finish(),
+                    obligations: o.finish(),
                 });
             }
             docs.push(per_doc);
@@ -140,8 +170,10 @@ pub struct Dirty {
     neighbours: HashSet<(usize, usize)>,
     /// Programmes whose page lists a changed document summary.
     programmes: HashSet<usize>,
+    /// The home page and programme pages (a document's summary changed).
     home: bool,
     feed: bool,
+    obligations: bool,
     traces: HashSet<usize>,
     /// Programmes whose status pages read a changed document or trace.
     statuses: HashSet<usize>,
@@ -189,11 +221,14 @@ impl Dirty {
                         .iter()
                         .any(|v| changes.sources.contains(&v.body.source.path));
                 let (o, n) = (&old.docs[pi][di], &new.docs[pi][di]);
+                if o.front != n.front {
+                    d.feed = true;
+                }
+                if o.obligations != n.obligations {
+                    d.obligations = true;
+                }
                 if edited || o.links != n.links {
                     d.docs.insert((pi, di));
-                    d.programmes.insert(pi);
-                    d.home = true;
-                    d.feed = true;
                     // A trace reads the documents its requirements cite (their
                     // version in force, clauses and history) and the documents that
                     // hold its tables.
@@ -237,6 +272,18 @@ impl Dirty {
 
     /// Whether `job` must run again. Also answers for jobs that no longer exist, so
     /// that the files they made can be dropped.
+    /// Whether every job runs again.
+    pub fn is_everything(&self) -> bool {
+        self.everything
+    }
+
+    /// The documents all of whose pages run again, sorted.
+    pub fn documents(&self) -> Vec<(usize, usize)> {
+        let mut docs: Vec<(usize, usize)> = self.docs.iter().copied().collect();
+        docs.sort_unstable();
+        docs
+    }
+
     pub fn covers(&self, job: &Job) -> bool {
         if self.everything {
             return true;
@@ -268,7 +315,7 @@ impl Dirty {
             }
             Job::Page(i) => self.pages.contains(&i),
             // The register reads every version in force.
-            Job::Obligations | Job::Party(_) => self.home,
+            Job::Obligations | Job::Party(_) => self.obligations,
             Job::Search => false,
         }
     }

@@ -38,7 +38,7 @@ const ANALYZER: &str = "attest_en";
 /// The manifest beside the index.
 const MANIFEST: &str = "attest-index.json";
 /// Bumped when the schema changes, so an old index is reported stale.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The fields of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +62,20 @@ struct Fields {
     in_force: Field,
     obligation: Field,
     status: Field,
+    /// What a record belongs to, for replacing it: its document's id, or [`SITE_KEY`].
+    key: Field,
+}
+
+/// The key of the records that belong to no document (programmes, pages, register).
+pub const SITE_KEY: &str = "~site";
+
+/// The key of a record: see [`Fields::key`].
+pub fn record_key(r: &Record) -> &str {
+    if r.document.is_empty() {
+        SITE_KEY
+    } else {
+        &r.document
+    }
 }
 
 fn schema() -> (Schema, Fields) {
@@ -91,6 +105,7 @@ fn schema() -> (Schema, Fields) {
         in_force: b.add_text_field("in_force", STRING | STORED),
         obligation: b.add_text_field("obligation", STRING),
         status: b.add_text_field("status", STORED),
+        key: b.add_text_field("key", STRING),
     };
     (b.build(), f)
 }
@@ -179,42 +194,9 @@ pub fn build(
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, 50_000_000 * threads)
         .map_err(|e| write_err(e.to_string()))?;
-    let yes_no = |b: bool| if b { "yes" } else { "no" };
     for r in records {
-        // A page that is not a clause is searched with a lower weight.
-        let body = if r.clause.is_empty() {
-            f.page_body
-        } else {
-            f.body
-        };
-        let mut d = doc!(
-            f.title => r.title.as_str(),
-            body => r.body.as_str(),
-            f.doc_text => format!("{} {}", r.document, r.document_title),
-            f.document => r.document.as_str(),
-            f.document_key => r.document.to_lowercase(),
-            f.document_title => r.document_title.as_str(),
-            f.kind => r.kind.as_str(),
-            f.version => r.version.as_str(),
-            f.clause => r.clause.as_str(),
-            f.heading => r.heading.as_str(),
-            f.url => r.url.as_str(),
-            f.current => yes_no(r.current),
-            f.in_force => yes_no(r.in_force),
-            f.obligation => yes_no(!r.modality.is_empty()),
-            f.status => r.status.as_str(),
-        );
-        for p in &r.party {
-            d.add_text(f.party, p.to_lowercase());
-        }
-        for m in &r.modality {
-            d.add_text(f.modality, m);
-        }
-        for p in &r.phase {
-            d.add_text(f.phase, p.to_lowercase());
-        }
         writer
-            .add_document(d)
+            .add_document(document(&f, r))
             .map_err(|e| write_err(e.to_string()))?;
     }
     writer.commit().map_err(|e| write_err(e.to_string()))?;
@@ -225,15 +207,7 @@ pub fn build(
         format: FORMAT,
         fingerprint,
         records: records.len(),
-        parties: parties
-            .iter()
-            .map(|p| PartyNames {
-                id: p.id.clone(),
-                names: std::iter::once(p.name.clone())
-                    .chain(p.aliases.iter().cloned())
-                    .collect(),
-            })
-            .collect(),
+        parties: party_names(parties),
     };
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| write_err(e.to_string()))?;
     fs::write(tmp.join(MANIFEST), json).map_err(|e| write_err(e.to_string()))?;
@@ -251,6 +225,126 @@ pub fn build(
             Ok(())
         }
         Err(e) => Err(write_err(e.to_string())),
+    }
+}
+
+fn party_names(parties: &[Party]) -> Vec<PartyNames> {
+    parties
+        .iter()
+        .map(|p| PartyNames {
+            id: p.id.clone(),
+            names: std::iter::once(p.name.clone())
+                .chain(p.aliases.iter().cloned())
+                .collect(),
+        })
+        .collect()
+}
+
+/// A record as the index holds it.
+fn document(f: &Fields, r: &Record) -> TantivyDocument {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    // A page that is not a clause is searched with a lower weight.
+    let body = if r.clause.is_empty() {
+        f.page_body
+    } else {
+        f.body
+    };
+    let mut d = doc!(
+        f.title => r.title.as_str(),
+        body => r.body.as_str(),
+        f.doc_text => format!("{} {}", r.document, r.document_title),
+        f.document => r.document.as_str(),
+        f.document_key => r.document.to_lowercase(),
+        f.document_title => r.document_title.as_str(),
+        f.kind => r.kind.as_str(),
+        f.version => r.version.as_str(),
+        f.clause => r.clause.as_str(),
+        f.heading => r.heading.as_str(),
+        f.url => r.url.as_str(),
+        f.current => yes_no(r.current),
+        f.in_force => yes_no(r.in_force),
+        f.obligation => yes_no(!r.modality.is_empty()),
+        f.status => r.status.as_str(),
+    );
+    for p in &r.party {
+        d.add_text(f.party, p.to_lowercase());
+    }
+    for m in &r.modality {
+        d.add_text(f.modality, m);
+    }
+    for p in &r.phase {
+        d.add_text(f.phase, p.to_lowercase());
+    }
+    d.add_text(f.key, record_key(r));
+    d
+}
+
+/// An index in memory that is kept up to date record by record: the preview's, which
+/// replaces the records of the documents an edit touched rather than building again.
+pub struct LiveIndex {
+    search: SearchIndex,
+    writer: tantivy::IndexWriter<TantivyDocument>,
+}
+
+impl LiveIndex {
+    /// An index of `records`, held in memory.
+    pub fn new(records: &[Record], parties: &[Party]) -> Result<LiveIndex, SearchError> {
+        let failed = |e: tantivy::TantivyError| SearchError::Write {
+            path: "(memory)".into(),
+            why: e.to_string(),
+        };
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(ANALYZER, analyzer());
+        // One thread: the preview's rebuilds use the other cores.
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(1, 30_000_000)
+            .map_err(failed)?;
+        for r in records {
+            writer.add_document(document(&fields, r)).map_err(failed)?;
+        }
+        writer.commit().map_err(failed)?;
+        let reader = index.reader().map_err(failed)?;
+        reader.reload().map_err(failed)?;
+        let manifest = Manifest {
+            format: FORMAT,
+            fingerprint: String::new(),
+            records: records.len(),
+            parties: party_names(parties),
+        };
+        Ok(LiveIndex {
+            search: SearchIndex {
+                index,
+                reader,
+                fields,
+                manifest,
+            },
+            writer,
+        })
+    }
+
+    /// Replaces every record whose key (see [`record_key`]) is one of `keys` with
+    /// `records`, which must all have one of those keys; the next search sees them.
+    pub fn replace(&mut self, keys: &[String], records: &[Record]) -> Result<(), SearchError> {
+        let failed = |e: tantivy::TantivyError| SearchError::Write {
+            path: "(memory)".into(),
+            why: e.to_string(),
+        };
+        let f = self.search.fields;
+        for k in keys {
+            self.writer.delete_term(Term::from_field_text(f.key, k));
+        }
+        for r in records {
+            self.writer.add_document(document(&f, r)).map_err(failed)?;
+        }
+        self.writer.commit().map_err(failed)?;
+        self.search.reader.reload().map_err(failed)?;
+        Ok(())
+    }
+
+    /// The index, to search.
+    pub fn index(&self) -> &SearchIndex {
+        &self.search
     }
 }
 

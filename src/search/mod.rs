@@ -83,104 +83,128 @@ pub struct Record {
 pub fn records(graph: &SiteGraph) -> Vec<Record> {
     let mut out = Vec::new();
     for (pi, prog) in graph.site.programmes.iter().enumerate() {
-        let phase_ids: Vec<&str> = prog.config.phases.iter().map(|p| p.id.as_str()).collect();
-        for (di, doc) in prog.documents.iter().enumerate() {
-            let links = &graph.documents[pi][di];
-            // Another version's clause is a record only where its words differ from the
-            // current version's: the same words are found there, and most clauses of
-            // most versions are the same (this keeps both indexes a fraction the size).
-            let current_text: std::collections::HashMap<&crate::model::ClauseNumber, &str> = doc
-                .versions
-                .get(links.current)
-                .map(|v| {
-                    v.body
-                        .clauses
-                        .iter()
-                        .map(|c| (&c.number, v.body.clause_text(c)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for (vi, v) in doc.versions.iter().enumerate() {
-                let current = vi == links.current;
-                let in_force = current && links.has_in_force;
-                let base_url = if current {
-                    links.url.as_str()
-                } else {
-                    links.versions[vi].url.as_str()
-                };
-                for clause in &v.body.clauses {
-                    let text = v.body.clause_text(clause);
-                    // A heading with no text of its own (`# 6 Test completion`) is found
-                    // through the clauses below it, whose titles carry it.
-                    if clause.title.as_deref() == Some(text) {
-                        continue;
-                    }
-                    if !current && current_text.get(&clause.number) == Some(&text) {
-                        continue;
-                    }
-                    let heading = section_heading(&v.body, clause);
-                    let obligations = v.obligations.iter().filter(|o| o.clause == clause.number);
-                    let party: BTreeSet<String> = obligations
-                        .clone()
-                        .filter_map(|o| o.party.clone())
-                        .collect();
-                    let modality: BTreeSet<&str> = obligations.map(|o| o.modality.code()).collect();
-                    let mut phase: BTreeSet<String> = doc.config.phases.iter().cloned().collect();
-                    phase.extend(phases_named(text, &phase_ids).map(str::to_owned));
-                    out.push(Record {
-                        title: match heading.is_empty() {
-                            true => clause.number.to_string(),
-                            false => format!("{} {heading}", clause.number),
-                        },
-                        body: text.to_owned(),
-                        document: doc.config.id.to_string(),
-                        document_title: doc.config.title.clone(),
-                        kind: doc.config.kind.code().to_owned(),
-                        version: v.meta.version.to_string(),
-                        clause: clause.number.to_string(),
-                        heading,
-                        party: party.into_iter().collect(),
-                        modality: modality.into_iter().map(str::to_owned).collect(),
-                        phase: phase.into_iter().collect(),
-                        url: format!("{base_url}#{}", clause.anchor()),
-                        current,
-                        in_force,
-                        status: v.meta.status.label().to_owned(),
-                    });
-                }
-            }
-            // The document itself, for searches by its title or id.
-            let v = &doc.versions[links.current];
-            out.push(page_record(
-                doc.config.title.clone(),
-                format!(
-                    "{} {} {}",
-                    doc.config.id,
-                    doc.config.kind.label(),
-                    doc.config.summary.as_deref().unwrap_or("")
-                ),
-                doc.config.kind.code(),
-                links.url.clone(),
-                Some((doc, v.meta.version.to_string())),
-                doc.config.phases.clone(),
-            ));
+        for di in 0..prog.documents.len() {
+            out.extend(document_records(graph, pi, di));
         }
-        out.push(page_record(
-            prog.config.name.clone(),
-            std::iter::once(prog.config.summary.clone().unwrap_or_default())
-                .chain(
-                    prog.config.phases.iter().map(|p| {
-                        format!("{} {} {}", p.id, p.name, p.summary.as_deref().unwrap_or(""))
-                    }),
-                )
-                .collect::<Vec<_>>()
-                .join(" "),
-            "programme",
-            format!("{}{}/", graph.base, prog.slug),
-            None,
-            phase_ids.iter().map(|p| p.to_string()).collect(),
-        ));
+        out.push(programme_record(graph, pi));
     }
+    out.extend(site_records(graph));
+    out
+}
+
+/// The records of one document: its versions' clauses and the document itself.
+pub fn document_records(graph: &SiteGraph, pi: usize, di: usize) -> Vec<Record> {
+    let mut out = Vec::new();
+    let prog = &graph.site.programmes[pi];
+    let phase_ids: Vec<&str> = prog.config.phases.iter().map(|p| p.id.as_str()).collect();
+    let doc = &prog.documents[di];
+    let links = &graph.documents[pi][di];
+    // Another version's clause is a record only where its words differ from the
+    // current version's: the same words are found there, and most clauses of
+    // most versions are the same (this keeps both indexes a fraction the size).
+    let current_text: std::collections::HashMap<&crate::model::ClauseNumber, &str> = doc
+        .versions
+        .get(links.current)
+        .map(|v| {
+            v.body
+                .clauses
+                .iter()
+                .map(|c| (&c.number, v.body.clause_text(c)))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (vi, v) in doc.versions.iter().enumerate() {
+        let current = vi == links.current;
+        let in_force = current && links.has_in_force;
+        let base_url = if current {
+            links.url.as_str()
+        } else {
+            links.versions[vi].url.as_str()
+        };
+        for clause in &v.body.clauses {
+            let text = v.body.clause_text(clause);
+            // A heading with no text of its own (`# 6 Test completion`) is found
+            // through the clauses below it, whose titles carry it.
+            if clause.title.as_deref() == Some(text) {
+                continue;
+            }
+            if !current && current_text.get(&clause.number) == Some(&text) {
+                continue;
+            }
+            let heading = section_heading(&v.body, clause);
+            let obligations = v.obligations.iter().filter(|o| o.clause == clause.number);
+            let party: BTreeSet<String> = obligations
+                .clone()
+                .filter_map(|o| o.party.clone())
+                .collect();
+            let modality: BTreeSet<&str> = obligations.map(|o| o.modality.code()).collect();
+            let mut phase: BTreeSet<String> = doc.config.phases.iter().cloned().collect();
+            phase.extend(phases_named(text, &phase_ids).map(str::to_owned));
+            out.push(Record {
+                title: match heading.is_empty() {
+                    true => clause.number.to_string(),
+                    false => format!("{} {heading}", clause.number),
+                },
+                body: text.to_owned(),
+                document: doc.config.id.to_string(),
+                document_title: doc.config.title.clone(),
+                kind: doc.config.kind.code().to_owned(),
+                version: v.meta.version.to_string(),
+                clause: clause.number.to_string(),
+                heading,
+                party: party.into_iter().collect(),
+                modality: modality.into_iter().map(str::to_owned).collect(),
+                phase: phase.into_iter().collect(),
+                url: format!("{base_url}#{}", clause.anchor()),
+                current,
+                in_force,
+                status: v.meta.status.label().to_owned(),
+            });
+        }
+    }
+    // The document itself, for searches by its title or id.
+    let v = &doc.versions[links.current];
+    out.push(page_record(
+        doc.config.title.clone(),
+        format!(
+            "{} {} {}",
+            doc.config.id,
+            doc.config.kind.label(),
+            doc.config.summary.as_deref().unwrap_or("")
+        ),
+        doc.config.kind.code(),
+        links.url.clone(),
+        Some((doc, v.meta.version.to_string())),
+        doc.config.phases.clone(),
+    ));
+    out
+}
+
+/// The record of a programme's page.
+pub fn programme_record(graph: &SiteGraph, pi: usize) -> Record {
+    let prog = &graph.site.programmes[pi];
+    let phase_ids: Vec<&str> = prog.config.phases.iter().map(|p| p.id.as_str()).collect();
+    page_record(
+        prog.config.name.clone(),
+        std::iter::once(prog.config.summary.clone().unwrap_or_default())
+            .chain(
+                prog.config
+                    .phases
+                    .iter()
+                    .map(|p| format!("{} {} {}", p.id, p.name, p.summary.as_deref().unwrap_or(""))),
+            )
+            .collect::<Vec<_>>()
+            .join(" "),
+        "programme",
+        format!("{}{}/", graph.base, prog.slug),
+        None,
+        phase_ids.iter().map(|p| p.to_string()).collect(),
+    )
+}
+
+/// The records that belong to no document: the free-standing pages and the register.
+pub fn site_records(graph: &SiteGraph) -> Vec<Record> {
+    let mut out = Vec::new();
     for (page, links) in graph.site.pages.iter().zip(&graph.pages) {
         out.push(page_record(
             page.meta.title.clone(),

@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use super::output::Files;
 use super::reload::{Hub, EVENTS_PATH, SCRIPT, SCRIPT_PATH};
+use super::search::{PreviewSearch, SEARCH_PATH};
 
 /// The longest request line read (method, target and version).
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
@@ -42,6 +43,7 @@ const MAX_CONNECTIONS: usize = 512;
 pub struct Shared {
     pub files: Files,
     pub hub: Arc<Hub>,
+    pub search: Arc<PreviewSearch>,
 }
 
 /// Accepts connections forever, one thread a connection.
@@ -127,6 +129,32 @@ fn connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         let path = head.target.split(['?', '#']).next().unwrap_or("");
         if path == EVENTS_PATH && !head_only {
             return shared.hub.stream(writer);
+        }
+        if path == SEARCH_PATH {
+            let query = head.target.split_once('?').map_or("", |(_, q)| q);
+            let query = query.split('#').next().unwrap_or("");
+            let (code, json) = shared.search.answer(query);
+            let reason = match code {
+                200 => "OK",
+                503 => "Service Unavailable",
+                _ => "Internal Server Error",
+            };
+            let ctype = "application/json; charset=utf-8";
+            let response = response(
+                code,
+                reason,
+                ctype,
+                json.as_bytes(),
+                head_only,
+                keep_alive,
+                &[],
+            );
+            writer.write_all(&response)?;
+            writer.flush()?;
+            if !keep_alive {
+                return Ok(());
+            }
+            continue;
         }
         let response = respond(shared, path, head_only, keep_alive);
         writer.write_all(&response)?;

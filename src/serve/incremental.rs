@@ -27,6 +27,7 @@ use crate::render::{self, Job, OutputFile};
 use crate::{link, parse, Options};
 
 use super::output::{Entry, Files};
+use super::search::{self, PreviewSearch, Refresh};
 
 /// What one build or rebuild did.
 #[derive(Debug, Default)]
@@ -78,11 +79,18 @@ pub struct Preview {
     link_diags: Vec<Diagnostic>,
     /// The site's sources changed in place since it was linked.
     needs_link: bool,
+    /// What the last link worked out that the next may reuse.
+    memo: link::Memo,
+    /// An edit since the last link changed what other documents see of a version
+    /// (see [`link::same_face`]): the memo cannot be trusted.
+    face_changed: bool,
     /// Prints of the last site rendered, and what changed since.
     rendered: Option<Prints>,
     pending: Changes,
     /// What the server serves.
     pub files: Files,
+    /// What the search page's client asks.
+    pub search: std::sync::Arc<PreviewSearch>,
 }
 
 impl Preview {
@@ -100,12 +108,15 @@ impl Preview {
             theme_diags: Vec::new(),
             link_diags: Vec::new(),
             needs_link: false,
+            memo: link::Memo::default(),
+            face_changed: false,
             rendered: None,
             pending: Changes {
                 everything: true,
                 ..Changes::default()
             },
             files: Files::new(base),
+            search: std::sync::Arc::default(),
         };
         let t = Instant::now();
         p.reload_content();
@@ -228,6 +239,8 @@ impl Preview {
         diags.extend(parse_diags);
         self.source_diags = diags;
         self.pending.everything = true;
+        // The shape of the site may have changed: nothing from the last link is kept.
+        self.memo.clear();
         match site {
             Some(site) => self.link(site),
             None => self.graph = None,
@@ -281,6 +294,8 @@ impl Preview {
         let Some(graph) = self.graph.as_mut() else {
             return false;
         };
+        let old = &graph.site.programmes[pi].documents[di].versions[vi];
+        self.face_changed |= !link::same_face(old, &new);
         graph.site.programmes[pi].documents[di].versions[vi] = new;
         self.pending.sources.insert(rel.to_owned());
         self.needs_link = true;
@@ -403,10 +418,12 @@ impl Preview {
             }
         }
         let base_url = self.opts.base_url.clone().unwrap_or_else(|| "/".to_owned());
-        let (graph, diags) = link::link(site, Some(&base_url), self.today());
+        let today = self.today();
+        let (graph, diags) = link::link_with(site, Some(&base_url), today, &mut self.memo);
         self.link_diags = diags;
         self.graph = Some(graph);
         self.needs_link = false;
+        self.face_changed = false;
     }
 
     /// Links again a site whose sources changed in place.
@@ -415,6 +432,27 @@ impl Preview {
             return;
         };
         let mut site = graph.site;
+        if self.face_changed {
+            self.memo.clear();
+        } else {
+            // Documents with an edited version are linked again; the rest are kept.
+            let sources = &self.pending.sources;
+            let edited: HashSet<(usize, usize)> = site
+                .programmes
+                .iter()
+                .enumerate()
+                .flat_map(|(pi, p)| {
+                    p.documents.iter().enumerate().filter_map(move |(di, d)| {
+                        d.versions
+                            .iter()
+                            .any(|v| sources.contains(&v.body.source.path))
+                            .then_some((pi, di))
+                    })
+                })
+                .collect();
+            self.memo
+                .keep(graph.documents, |pi, di| !edited.contains(&(pi, di)));
+        }
         for (&(pi, di), t) in &self.traces {
             if let Some(d) = site
                 .programmes
@@ -484,7 +522,13 @@ impl Preview {
         }
         let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut support = render::support_files();
-        support.extend(self.static_search(graph, &mut outcome));
+        // The search page's client answers from the live index (see `serve::search`).
+        support.push(render::OutputFile {
+            path: search::CLIENT_PATH.to_owned(),
+            bytes: search::CLIENT.as_bytes().to_vec(),
+            url: None,
+        });
+        self.refresh_search(graph, &dirty, &mut outcome);
         support.extend(crate::emit::listing_files(
             Vec::new(),
             &theme.statics,
@@ -508,48 +552,58 @@ impl Preview {
     }
 }
 
-/// Above this many search records the preview leaves its static search index as the
-/// first build made it: Pagefind rebuilds the whole index, which on a large site takes
-/// longer than the preview may.
-const PREVIEW_SEARCH_RECORDS: usize = 5_000;
-
 impl Preview {
-    /// The static search files for the site as it now is, as `attest build` writes them;
-    /// a problem becomes a warning, so that the pages still preview.
-    fn static_search(
-        &self,
-        graph: &crate::link::SiteGraph,
-        outcome: &mut Outcome,
-    ) -> Vec<crate::render::OutputFile> {
-        let records = crate::search::records(graph);
-        if records.len() > PREVIEW_SEARCH_RECORDS && self.rendered.is_some() {
-            return self
-                .files
-                .snapshot()
-                .into_iter()
-                .filter(|(p, _)| p.starts_with("pagefind/"))
-                .map(|(path, bytes)| crate::render::OutputFile {
-                    path,
-                    bytes: bytes.to_vec(),
-                    url: None,
-                })
-                .collect();
-        }
-        let built = crate::search::Settings::load(&self.opts.root).and_then(|settings| {
-            crate::search::static_index::build(&records, &settings).map_err(|e| {
-                Diagnostic::file_error(
-                    "search-index-failed",
-                    crate::search::SEARCH_DIR,
-                    e.to_string(),
-                )
-            })
-        });
-        match built {
-            Ok(files) => files,
+    /// Brings the preview's search index up to date with what `dirty` rendered again:
+    /// every record when everything was, otherwise the records of those documents and
+    /// the site's own. A problem becomes a warning, so that the pages still preview.
+    fn refresh_search(&self, graph: &SiteGraph, dirty: &Dirty, outcome: &mut Outcome) {
+        let settings = match crate::search::Settings::load(&self.opts.root) {
+            Ok(s) => s,
             Err(d) => {
                 outcome.diagnostics.push(d.warning());
-                Vec::new()
+                return;
             }
+        };
+        if dirty.is_everything() {
+            let all = Refresh::All(crate::search::records(graph));
+            return self.apply_refresh(all, graph, settings, outcome);
+        }
+        let docs = dirty.documents();
+        let mut records: Vec<crate::search::Record> = docs
+            .iter()
+            .flat_map(|&(pi, di)| crate::search::document_records(graph, pi, di))
+            .collect();
+        records.extend(
+            (0..graph.site.programmes.len()).map(|pi| crate::search::programme_record(graph, pi)),
+        );
+        records.extend(crate::search::site_records(graph));
+        let ids: Vec<String> = docs
+            .iter()
+            .map(|&(pi, di)| {
+                graph.site.programmes[pi].documents[di]
+                    .config
+                    .id
+                    .to_string()
+            })
+            .collect();
+        self.apply_refresh(Refresh::Documents(&ids, records), graph, settings, outcome);
+    }
+
+    fn apply_refresh(
+        &self,
+        refresh: Refresh,
+        graph: &SiteGraph,
+        settings: crate::search::Settings,
+        outcome: &mut Outcome,
+    ) {
+        if let Err(why) = self
+            .search
+            .refresh(refresh, &graph.site.config.parties, settings)
+        {
+            outcome.diagnostics.push(
+                Diagnostic::file_error("search-index-failed", crate::search::SEARCH_DIR, why)
+                    .warning(),
+            );
         }
     }
 }

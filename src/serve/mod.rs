@@ -14,6 +14,7 @@ pub mod http;
 pub mod incremental;
 pub mod output;
 pub mod reload;
+pub mod search;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
@@ -90,6 +91,7 @@ pub fn serve(opts: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeErr
     let shared = Arc::new(http::Shared {
         files: preview.files.clone(),
         hub: hub.clone(),
+        search: preview.search.clone(),
     });
     std::thread::Builder::new()
         .name("attest-accept".into())
