@@ -420,3 +420,40 @@ fn search_in_the_preview_follows_an_edit_replacing_only_that_documents_records()
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_document_kept_from_the_last_link_keeps_its_warnings() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    // A clause of P-SVTAD v1.0 that reads like v0.1's 2.1: a warning of its history.
+    let file = "content/prog/svtad/v1.0.md";
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    std::fs::write(
+        root.join(file),
+        format!("{text}\n2.4 DCC shall test the changes.\n"),
+    )
+    .unwrap();
+    let codes = |o: &attest::serve::Outcome| -> Vec<String> {
+        o.diagnostics
+            .iter()
+            .map(|d| format!("{}:{}", d.code, d.file))
+            .collect()
+    };
+    let (mut p, first) = Preview::new(opts(root));
+    let expected = ["unannounced-renumbering:content/prog/svtad/v1.0.md"];
+    assert_eq!(codes(&first), expected);
+
+    // An edit to P-TAD links P-TAD again and takes P-SVTAD from the last link: its
+    // warning is still reported, once.
+    let tad = "content/prog/tad/v1.0.md";
+    edit(root, tad, "is logged", "is logged and tracked");
+    let outcome = p.apply(&[root.join(tad)]);
+    assert_eq!(codes(&outcome), expected);
+    assert_same_as_build(&p);
+
+    // Fixing it in P-SVTAD clears it.
+    std::fs::write(root.join(file), &text).unwrap();
+    let outcome = p.apply(&[root.join(file)]);
+    assert_eq!(codes(&outcome), Vec::<String>::new());
+    assert_same_as_build(&p);
+}
