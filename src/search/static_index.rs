@@ -4,8 +4,10 @@
 //! Records go to Pagefind as custom records (no HTML is parsed again). Pagefind splits
 //! its word index into chunks and the browser fetches only the chunks a query needs, so
 //! the first query downloads tens of kilobytes rather than the whole index. Its filters
-//! carry the same facets as the tantivy index: kind, document, party, modality, phase,
-//! and `current`. Only the current version of each document is indexed (see `build`).
+//! carry the same facets as the tantivy index: kind, document, party, modality and
+//! phase. Only the current version of each document is indexed (see `build`), so there
+//! is no `current` filter: a filter costs the browser a download of its own, and one
+//! that every query sets would cost every first query.
 //!
 //! Pagefind has no synonyms, so they are applied when indexing: a record that uses one
 //! term of a group of `search-index/settings.toml` (PIT) is also indexed under the others
@@ -106,10 +108,6 @@ fn pagefind_record(r: &Record, settings: &Settings) -> (String, String, Meta, Fi
     }
     let mut filters = Filters::new();
     filters.insert("kind".into(), vec![r.kind.clone()]);
-    filters.insert(
-        "current".into(),
-        vec![if r.current { "yes" } else { "no" }.into()],
-    );
     for (k, v) in [
         ("party", &r.party),
         ("modality", &r.modality),

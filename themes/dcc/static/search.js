@@ -85,8 +85,7 @@ function chosenFilters() {
     if (value) filters[name] = value;
   }
   // The index holds the current version of each document only (the version in force,
-  // or the latest draft while none is); the filter says so explicitly.
-  filters.current = 'yes';
+  // or the latest draft while none is), so that needs no filter.
   return filters;
 }
 
