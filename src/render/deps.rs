@@ -272,6 +272,13 @@ impl Dirty {
 
     /// Whether `job` must run again. Also answers for jobs that no longer exist, so
     /// that the files they made can be dropped.
+    /// Whether a version body of this document may render differently: its sources or
+    /// links changed, or its programme's trace (whose requirements are listed under the
+    /// clauses they cite).
+    pub fn body_may_change(&self, pi: usize, di: usize) -> bool {
+        self.everything || self.docs.contains(&(pi, di)) || self.traces.contains(&pi)
+    }
+
     /// Whether every job runs again.
     pub fn is_everything(&self) -> bool {
         self.everything

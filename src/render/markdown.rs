@@ -13,6 +13,8 @@ use crate::model::{markdown_options, Body, ClauseForm, ClauseNumber, RefTarget};
 pub struct MarkdownContext<'a> {
     pub highlighter: &'a Highlighter,
     pub sanitizer: &'a Sanitizer,
+    /// Version bodies rendered before, when the caller keeps them.
+    pub bodies: Option<&'a super::Bodies>,
 }
 
 /// What is written at the foot of a paragraph clause, as HTML this renderer's callers

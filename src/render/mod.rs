@@ -208,7 +208,7 @@ pub fn render(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let job_sink = |_: Job, file: OutputFile| sink(file);
-    let rendered = render_jobs(graph, tera, &|_| true, &job_sink, progress)?;
+    let rendered = render_jobs(graph, tera, &|_| true, &job_sink, progress, None)?;
     for file in support_files() {
         sink(file).map_err(|d| vec![d])?;
     }
@@ -309,6 +309,31 @@ fn plan(graph: &SiteGraph) -> (Vec<Job>, Vec<Vec<trace::MatrixView>>) {
     (jobs, views)
 }
 
+/// The HTML of version bodies already rendered, for a caller that renders the same
+/// site again: the preview, after a template change, renders every page but need not
+/// turn any Markdown into HTML again. The caller forgets what its changes touched
+/// (see `deps::Dirty::body_may_change`).
+#[derive(Debug, Default)]
+pub struct Bodies(std::sync::Mutex<std::collections::HashMap<(usize, usize, usize), String>>);
+
+impl Bodies {
+    fn get_or_render(&self, at: (usize, usize, usize), render: impl FnOnce() -> String) -> String {
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(html) = lock().get(&at) {
+            return html.clone();
+        }
+        let html = render();
+        lock().insert(at, html.clone());
+        html
+    }
+
+    /// Forgets the bodies of the versions `stale` says may have changed.
+    pub fn forget(&self, stale: impl Fn(usize, usize) -> bool) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|&(pi, di, _), _| !stale(pi, di));
+    }
+}
+
 /// Renders the jobs that `keep` selects into `sink`, which is told which job made each
 /// file. [`render`] is this with every job selected; a preview server selects the jobs
 /// whose inputs changed ([`deps`]).
@@ -318,6 +343,7 @@ pub fn render_jobs(
     keep: &(dyn Fn(&Job) -> bool + Sync),
     sink: &(dyn Fn(Job, OutputFile) -> Result<(), Diagnostic> + Sync),
     progress: &(dyn Fn(usize, usize) + Sync),
+    bodies: Option<&Bodies>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let site = site_context(graph);
     let mut base = tera::Context::new();
@@ -330,6 +356,7 @@ pub fn render_jobs(
     let md = MarkdownContext {
         highlighter: &highlighter,
         sanitizer: &sanitizer,
+        bodies,
     };
     let total = jobs.len();
     let done = AtomicUsize::new(0);
@@ -1207,7 +1234,12 @@ fn document_page(
             let traced = |n: &crate::model::ClauseNumber| {
                 tracing.and_then(|t| trace::traced_by_html(t, di, n))
             };
-            markdown::to_html(&v.body, body_links, md, Some(&footer), Some(&traced))
+            let render =
+                || markdown::to_html(&v.body, body_links, md, Some(&footer), Some(&traced));
+            match md.bodies {
+                Some(bodies) => bodies.get_or_render((pi, di, vi), render),
+                None => render(),
+            }
         },
         versions: doc
             .versions

@@ -91,6 +91,8 @@ pub struct Preview {
     pub files: Files,
     /// What the search page's client asks.
     pub search: std::sync::Arc<PreviewSearch>,
+    /// Version bodies as last rendered, for the pages a template change renders again.
+    bodies: render::Bodies,
 }
 
 impl Preview {
@@ -117,6 +119,7 @@ impl Preview {
             },
             files: Files::new(base),
             search: std::sync::Arc::default(),
+            bodies: render::Bodies::default(),
         };
         let t = Instant::now();
         p.reload_content();
@@ -512,7 +515,9 @@ impl Preview {
                 .push((job, file));
             Ok(())
         };
-        match render::render_jobs(graph, tera, &|j| dirty.covers(j), &sink, &|_, _| {}) {
+        self.bodies.forget(|pi, di| dirty.body_may_change(pi, di));
+        let covers = |j: &Job| dirty.covers(j);
+        match render::render_jobs(graph, tera, &covers, &sink, &|_, _| {}, Some(&self.bodies)) {
             Ok(r) => outcome.jobs = r.jobs,
             Err(d) => {
                 outcome.diagnostics.extend(d);
