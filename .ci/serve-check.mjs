@@ -3,7 +3,8 @@
 // must change the page's text with no reload by the test, at the same scroll position.
 // A broken front matter must show the error banner (with file:line:col) over the last
 // good page, axe-core must find no WCAG 2.2 AA violation on the served page or in the
-// banner, and fixing the file must take the banner away.
+// banner, and fixing the file must take the banner away. The search page, asking the
+// preview, must find a word an edit added, in the clause it was added to.
 //
 // Usage: node serve-check.mjs ATTEST_BIN PROJECT_DIR RESULTS_JSON [SCREENSHOT_DIR]
 // PROJECT_DIR is a scratch copy: this script edits it. Prints one line a check; writes
@@ -38,6 +39,8 @@ function result(ok, name, detail = '') {
 const file = path.join(project, 'content/fsm/svtad/v1.2.md');
 const original = readFileSync(file, 'utf8');
 const edit = (from, to) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+const inForce = path.join(project, 'content/fsm/svtad/v1.1.md');
+const inForceText = readFileSync(inForce, 'utf8');
 
 const server = spawn(bin, ['serve', '--port', '0', '--root', project], { stdio: ['ignore', 'pipe', 'pipe'] });
 const said = [];
@@ -109,10 +112,36 @@ try {
   result(gone, 'fixing the file takes the banner away');
   await other.waitForTimeout(500);
   result(otherNav === otherBefore, 'a page the edits did not change was not reloaded', `navigations: ${otherNav - otherBefore}`);
+
+  // Search follows the edit: a word no source holds is found in the edited clause once
+  // the page shows it, and the result leads to the clause.
+  const search = await browser.newPage();
+  const ask = async () => {
+    await search.goto(`${base}/search/?q=zephyrine`);
+    await search.waitForFunction(() => !/Searching/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
+    return search.evaluate(() => ({
+      status: document.getElementById('search-status').textContent,
+      links: [...document.querySelectorAll('#search-results a')].map((a) => a.getAttribute('href')),
+    }));
+  };
+  const none = await ask();
+  result(/^No results/.test(none.status), 'the preview search finds nothing for a word no source holds', JSON.stringify(none));
+  // The version in force (v1.1) is what search covers.
+  writeFileSync(inForce, inForceText.replace('4.2 Each FSM TAD shall set out:', '4.2 Each FSM TAD shall set out (zephyrine):'));
+  const t1 = Date.now();
+  let found = await ask();
+  while (!found.links.length && Date.now() - t1 < 15000) found = await ask();
+  result(found.links[0] === '/fsm/svtad/#clause-4.2', `after the edit, the preview search finds the word in the edited clause first (${Date.now() - t1} ms after the save)`, JSON.stringify(found));
+  if (found.links[0]) {
+    await search.click('#search-results a');
+    await search.waitForURL(/#clause-4\.2$/, { timeout: 10000 }).catch(() => {});
+    result(search.url().endsWith('/fsm/svtad/#clause-4.2'), 'the result leads to the clause anchor', search.url());
+  }
 } catch (e) {
   result(false, 'the live preview check ran to the end', String(e && e.stack || e));
 } finally {
   writeFileSync(file, original);
+  writeFileSync(inForce, inForceText);
   await browser.close();
   server.kill();
 }

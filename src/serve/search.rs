@@ -24,8 +24,9 @@ pub const SEARCH_PATH: &str = "/__attest/search";
 pub const CLIENT: &str = include_str!("search.js");
 /// Where the client is served, below the site's base.
 pub const CLIENT_PATH: &str = "pagefind/pagefind.js";
-/// The most results one answer holds; the page shows ten.
-const LIMIT: usize = 50;
+/// The most results one answer holds. The page shows ten, and says how many there are:
+/// beyond this many it says this many.
+const LIMIT: usize = 200;
 
 /// The preview's index and the settings it searches with.
 #[derive(Default)]
