@@ -457,3 +457,60 @@ fn a_document_kept_from_the_last_link_keeps_its_warnings() {
     assert_eq!(codes(&outcome), Vec::<String>::new());
     assert_same_as_build(&p);
 }
+
+#[test]
+fn a_change_to_every_page_serves_the_open_pages_first() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let open = ["/prog/svtad/".to_owned(), "/accessibility/".to_owned()];
+    let told = std::cell::RefCell::new(Vec::new());
+    // What the open page finds served when it is told.
+    let files = p.files.clone();
+    let seen = std::cell::RefCell::new(String::new());
+    let early = |changed: &[String]| {
+        told.borrow_mut().push(changed.to_vec());
+        let page = files.get("prog/svtad/index.html").expect("served");
+        *seen.borrow_mut() = String::from_utf8_lossy(&page.bytes).into_owned();
+    };
+    // A version edit renders few pages: nothing goes first.
+    let file = "content/prog/svtad/v1.0.md";
+    edit(
+        root,
+        file,
+        "report progress as follows",
+        "report their progress as follows",
+    );
+    let outcome = p.apply_open(&[root.join(file)], &open, &early);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome.early.is_empty());
+    assert!(told.borrow().is_empty());
+
+    // base.html is every page's: the open pages' jobs render first and are told alone.
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/dcc/templates");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let base = std::fs::read_to_string(theme.join("base.html")).unwrap();
+    std::fs::write(
+        root.join("templates/base.html"),
+        base.replacen("<main", "<p>Preview</p><main", 1),
+    )
+    .unwrap();
+    let outcome = p.apply_open(&[root.join("templates/base.html")], &open, &early);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    // P-SVTAD's current version renders its version page and the document's page.
+    let first = [
+        "accessibility/index.html",
+        "prog/svtad/index.html",
+        "prog/svtad/v1.0/index.html",
+    ];
+    assert_eq!(outcome.early, first);
+    assert_eq!(*told.borrow(), [first.map(String::from).to_vec()]);
+    assert!(seen.borrow().contains("<p>Preview</p><main"));
+    // Then every other page, as before.
+    assert_eq!(outcome.jobs, TOTAL_JOBS - 3);
+    assert!(first
+        .iter()
+        .all(|f| outcome.changed.contains(&f.to_string())));
+    assert!(outcome.changed.len() > first.len());
+    assert_same_as_build(&p);
+}

@@ -279,6 +279,11 @@ impl Dirty {
         self.everything || self.docs.contains(&(pi, di)) || self.traces.contains(&pi)
     }
 
+    /// Whether a template changed.
+    pub fn has_templates(&self) -> bool {
+        !self.templates.is_empty()
+    }
+
     /// Whether every job runs again.
     pub fn is_everything(&self) -> bool {
         self.everything

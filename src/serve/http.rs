@@ -128,12 +128,11 @@ fn connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
         let head_only = head.method == "HEAD";
         let path = head.target.split(['?', '#']).next().unwrap_or("");
         if path == EVENTS_PATH && !head_only {
-            return shared.hub.stream(writer);
+            let page = query_param(&head.target, "page");
+            return shared.hub.stream(writer, page);
         }
         if path == SEARCH_PATH {
-            let query = head.target.split_once('?').map_or("", |(_, q)| q);
-            let query = query.split('#').next().unwrap_or("");
-            let (code, json) = shared.search.answer(query);
+            let (code, json) = shared.search.answer(query_string(&head.target));
             let reason = match code {
                 200 => "OK",
                 503 => "Service Unavailable",
@@ -163,6 +162,19 @@ fn connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
             return Ok(());
         }
     }
+}
+
+/// The query string of a request target: what follows `?`, up to any `#`.
+fn query_string(target: &str) -> &str {
+    let query = target.split_once('?').map_or("", |(_, q)| q);
+    query.split('#').next().unwrap_or("")
+}
+
+/// The value of one parameter of a request target's query string, decoded.
+fn query_param(target: &str, name: &str) -> Option<String> {
+    super::search::form_pairs(query_string(target))
+        .into_iter()
+        .find_map(|(k, v)| (k == name).then_some(v))
 }
 
 /// Reads one request head within the limits.

@@ -38,6 +38,9 @@ pub struct Outcome {
     pub jobs: usize,
     /// Output paths whose bytes changed, appeared or disappeared.
     pub changed: Vec<String>,
+    /// Those of `changed` that were served first, the open pages' (see
+    /// [`Preview::apply_open`]).
+    pub early: Vec<String>,
     /// Whether anything was looked at (false when every file in the batch was unchanged).
     pub rebuilt: bool,
     pub elapsed: Duration,
@@ -124,7 +127,7 @@ impl Preview {
         let t = Instant::now();
         p.reload_content();
         p.reload_theme();
-        let mut outcome = p.finish();
+        let mut outcome = p.finish(&[], &|_| {});
         outcome.elapsed = t.elapsed();
         (p, outcome)
     }
@@ -136,6 +139,18 @@ impl Preview {
 
     /// Rebuilds after the files at `paths` changed (absolute, or relative to the root).
     pub fn apply(&mut self, paths: &[PathBuf]) -> Outcome {
+        self.apply_open(paths, &[], &|_| {})
+    }
+
+    /// [`Preview::apply`], rendering first the pages at the URL paths `open` when a
+    /// change renders many pages, and calling `early` with the output paths of theirs
+    /// that changed as soon as they are served.
+    pub fn apply_open(
+        &mut self,
+        paths: &[PathBuf],
+        open: &[String],
+        early: &dyn Fn(&[String]),
+    ) -> Outcome {
         let t = Instant::now();
         let kinds: Vec<Kind> = paths.iter().filter_map(|p| self.classify(p)).collect();
         let mut touched = false;
@@ -166,7 +181,7 @@ impl Preview {
                 ..Outcome::default()
             };
         }
-        let mut outcome = self.finish();
+        let mut outcome = self.finish(open, early);
         outcome.elapsed = t.elapsed();
         outcome
     }
@@ -473,7 +488,7 @@ impl Preview {
 
     /// Links if needed, renders what changed, and updates the served files; or, on an
     /// error, leaves them as they were.
-    fn finish(&mut self) -> Outcome {
+    fn finish(&mut self, open: &[String], early: &dyn Fn(&[String])) -> Outcome {
         let errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
         let mut outcome = Outcome {
             rebuilt: true,
@@ -516,13 +531,47 @@ impl Preview {
             Ok(())
         };
         self.bodies.forget(|pi, di| dirty.body_may_change(pi, di));
-        let covers = |j: &Job| dirty.covers(j);
-        match render::render_jobs(graph, tera, &covers, &sink, &|_, _| {}, Some(&self.bodies)) {
-            Ok(r) => outcome.jobs = r.jobs,
-            Err(d) => {
-                outcome.diagnostics.extend(d);
-                outcome.diagnostics = diagnostics::sorted(std::mem::take(&mut outcome.diagnostics));
-                return outcome;
+        // When every page, or every page of a template, renders again, the pages open in
+        // a browser go first, and are told as soon as they are served: the author sees
+        // the change in the page they look at while the rest are still rendering.
+        let first: HashSet<Job> = if dirty.is_everything() || dirty.has_templates() {
+            self.files
+                .jobs_at(open)
+                .into_iter()
+                .filter(|j| dirty.covers(j))
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        let mut groups: Vec<&(dyn Fn(&Job) -> bool + Sync)> = Vec::new();
+        let in_first = |j: &Job| first.contains(j);
+        let in_rest = |j: &Job| dirty.covers(j) && !first.contains(j);
+        if !first.is_empty() {
+            groups.push(&in_first);
+        }
+        groups.push(&in_rest);
+        for (i, keep) in groups.iter().enumerate() {
+            match render::render_jobs(graph, tera, *keep, &sink, &|_, _| {}, Some(&self.bodies)) {
+                Ok(r) => outcome.jobs += r.jobs,
+                Err(d) => {
+                    outcome.diagnostics.extend(d);
+                    outcome.diagnostics =
+                        diagnostics::sorted(std::mem::take(&mut outcome.diagnostics));
+                    return outcome;
+                }
+            }
+            if i == 0 && !first.is_empty() {
+                let made = made.lock().unwrap_or_else(|e| e.into_inner());
+                let changed = self.files.put(
+                    made.iter()
+                        .map(|(job, f)| {
+                            let e = Entry::new(f.bytes.clone(), f.url.clone(), Some(*job));
+                            (f.path.clone(), e)
+                        })
+                        .collect(),
+                );
+                early(&changed);
+                outcome.early = changed;
             }
         }
         let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -551,6 +600,10 @@ impl Preview {
             &|job| dirty.covers(job),
             &|urls| crate::emit::sitemap(urls, &graph.base_url),
         );
+        // The open pages changed too, a moment earlier.
+        outcome.changed.extend(outcome.early.iter().cloned());
+        outcome.changed.sort();
+        outcome.changed.dedup();
         self.rendered = Some(prints);
         self.pending = Changes::default();
         outcome

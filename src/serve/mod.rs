@@ -110,22 +110,28 @@ pub fn serve(opts: &ServeOptions, tell: &dyn Fn(Message)) -> Result<(), ServeErr
         preview.files.base()
     )));
 
+    let base = preview.files.base().to_owned();
+    let urls = |paths: &[String]| -> Vec<String> {
+        paths.iter().map(|p| reload::url_of(&base, p)).collect()
+    };
     while let Some(paths) = watcher.next_batch() {
-        let outcome = preview.apply(&paths);
+        let open = hub.open_pages();
+        let early = |changed: &[String]| hub.send(reload::Event::Reload(urls(changed)));
+        let outcome = preview.apply_open(&paths, &open, &early);
         if !outcome.rebuilt {
             continue;
         }
         if outcome.failed() {
             hub.send(reload::Event::problem(&outcome.diagnostics));
         } else {
-            let base = preview.files.base().to_owned();
-            hub.send(reload::Event::Reload(
-                outcome
-                    .changed
-                    .iter()
-                    .map(|p| reload::url_of(&base, p))
-                    .collect(),
-            ));
+            // The open pages that changed were told already.
+            let rest: Vec<String> = outcome
+                .changed
+                .iter()
+                .filter(|p| !outcome.early.contains(p))
+                .cloned()
+                .collect();
+            hub.send(reload::Event::Reload(urls(&rest)));
         }
         tell(Message::Rebuilt(&outcome, &paths));
     }

@@ -129,6 +129,35 @@ impl Files {
         changed
     }
 
+    /// Puts in the pages `made` (by the first jobs of a rebuild, whose other files follow
+    /// in [`Files::update`]), leaving every other file as it is. Returns the paths whose
+    /// bytes changed or appeared, sorted.
+    pub fn put(&self, made: Vec<(String, Entry)>) -> Vec<String> {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        let mut changed: Vec<String> = made
+            .into_iter()
+            .filter_map(|(path, entry)| {
+                let same = map.get(&path).is_some_and(|old| old.bytes == entry.bytes);
+                map.insert(path.clone(), entry);
+                (!same).then_some(path)
+            })
+            .collect();
+        changed.sort();
+        changed
+    }
+
+    /// The jobs that made the pages at these URL paths.
+    pub fn jobs_at(&self, urls: &[String]) -> std::collections::HashSet<Job> {
+        if urls.is_empty() {
+            return Default::default();
+        }
+        self.read()
+            .values()
+            .filter(|e| e.url.as_ref().is_some_and(|u| urls.contains(u)))
+            .filter_map(|e| e.job)
+            .collect()
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Entry>> {
         self.map.read().unwrap_or_else(|e| e.into_inner())
     }

@@ -61,7 +61,8 @@
   }
 
   if (!window.EventSource) { return; }
-  var events = new EventSource("/__attest/events");
+  // The page says which it is, so that after a change to every page it is rendered first.
+  var events = new EventSource("/__attest/events?page=" + encodeURIComponent(location.pathname));
   events.addEventListener("reload", function (e) {
     var urls = [];
     try { urls = JSON.parse(e.data); } catch (_) { urls = []; }

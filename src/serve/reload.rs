@@ -7,6 +7,8 @@
 //! keeping the scroll position. After a failed rebuild it sends `problem` with the
 //! diagnostics, which the script shows in a banner over the page (the page itself stays
 //! as it was); a page opened while the build is broken is sent the banner on connecting.
+//! A page gives its URL path when it connects (`?page=`), so that a rebuild of many
+//! pages can render the open ones first (see `incremental::Preview::apply`).
 //! The script is served only by `attest serve` and added only to the pages it serves.
 
 use std::io::{self, Write};
@@ -97,7 +99,8 @@ impl Event {
 /// The connected pages.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<Event>>>,
+    /// Each page's channel, and its URL path when it said.
+    clients: Mutex<Vec<(Sender<Event>, Option<String>)>>,
     /// The problem of the last rebuild, sent to pages as they connect.
     problem: Mutex<Option<Event>>,
 }
@@ -111,7 +114,16 @@ impl Hub {
             Event::Reload(_) => None,
         };
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain(|c| c.send(event.clone()).is_ok());
+        clients.retain(|(c, _)| c.send(event.clone()).is_ok());
+    }
+
+    /// The URL paths of the connected pages, each once.
+    pub fn open_pages(&self) -> Vec<String> {
+        let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let mut pages: Vec<String> = clients.iter().filter_map(|(_, p)| p.clone()).collect();
+        pages.sort();
+        pages.dedup();
+        pages
     }
 
     /// How many pages are connected.
@@ -119,8 +131,9 @@ impl Hub {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
-    /// Serves the event stream on `stream` until the page goes away.
-    pub fn stream(&self, mut stream: TcpStream) -> io::Result<()> {
+    /// Serves the event stream on `stream` until the page goes away. `page` is the URL
+    /// path of the page listening, when it said.
+    pub fn stream(&self, mut stream: TcpStream, page: Option<String>) -> io::Result<()> {
         let (tx, rx) = mpsc::channel();
         stream.write_all(
             b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\nretry: 500\n\n",
@@ -137,7 +150,7 @@ impl Hub {
         self.clients
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(tx);
+            .push((tx, page));
         pump(&rx, &mut stream)
     }
 }

@@ -169,7 +169,7 @@ fn marked(snippet: &str, highlights: &[(usize, usize)]) -> String {
 
 /// The pairs of an `application/x-www-form-urlencoded` query string, decoded leniently
 /// (a bad escape stays as written).
-fn form_pairs(query_string: &str) -> Vec<(String, String)> {
+pub fn form_pairs(query_string: &str) -> Vec<(String, String)> {
     query_string
         .split('&')
         .filter(|p| !p.is_empty())
