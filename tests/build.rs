@@ -84,6 +84,10 @@ fn assert_search_bundle(dir: &Path) {
             "no {prefix}* in the site"
         );
     }
+    // One filter index each for kind, document, party, modality and phase; none for
+    // `current`, which would be every query's (only current versions are indexed).
+    let filters = files.iter().filter(|x| x.starts_with("pagefind/filter/")).count();
+    assert_eq!(filters, 5, "{files:?}");
 }
 
 /// The `<div class="document-body">` of a document page: the rendered Markdown.
@@ -124,7 +128,7 @@ fn build_writes_exactly_the_expected_files() {
     let out = build_ok(site.path(), &[]);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("published 18 pages (66 files, "),
+        stdout.starts_with("published 18 pages (65 files, "),
         "unexpected summary: {stdout}"
     );
     assert_eq!(site_files(&site.path().join("public")), EXPECTED_FILES);
