@@ -2,7 +2,7 @@ use ascii::AsciiString;
 
 use std::io::Error as IoError;
 use std::io::Result as IoResult;
-use std::io::{BufReader, BufWriter, ErrorKind, Read};
+use std::io::{BufReader, BufWriter, ErrorKind, Read, Write}; // attest patch: Write
 
 use std::net::SocketAddr;
 use std::str::FromStr;
@@ -11,6 +11,8 @@ use crate::common::{HTTPVersion, Method};
 use crate::util::RefinedTcpStream;
 use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::Request;
+// attest patch: the bounds on a request head.
+use crate::ConnectionConfig;
 
 /// A ClientConnection is an object that will store a socket to a client
 /// and return Request objects.
@@ -34,6 +36,9 @@ pub struct ClientConnection {
 
     // true if the connection goes through SSL
     secure: bool,
+
+    // attest patch: how long a request line and its headers may be.
+    config: ConnectionConfig,
 }
 
 /// Error that can happen when reading a request.
@@ -44,6 +49,11 @@ enum ReadError {
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
     ReadIoError(IoError),
+    /// attest patch: the request line is longer than `max_request_line`.
+    RequestLineTooLong,
+    /// attest patch: a header line, the number of headers or their total size is over
+    /// its bound.
+    HeadersTooLarge(HTTPVersion),
 }
 
 impl ClientConnection {
@@ -51,6 +61,7 @@ impl ClientConnection {
     pub fn new(
         write_socket: RefinedTcpStream,
         mut read_socket: RefinedTcpStream,
+        config: ConnectionConfig, // attest patch
     ) -> ClientConnection {
         let remote_addr = read_socket.peer_addr();
         let secure = read_socket.secure();
@@ -65,6 +76,7 @@ impl ClientConnection {
             next_header_source: first_header,
             no_more_requests: false,
             secure,
+            config, // attest patch
         }
     }
 
@@ -77,7 +89,11 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    ///
+    /// attest patch: reads at most `max` bytes before the `CRLF`, and returns `Ok(None)`
+    /// as soon as the line is longer, instead of growing the buffer for as long as the
+    /// client sends bytes without a line end (tiny-http issue #56).
+    fn read_next_line(&mut self, max: usize) -> IoResult<Option<AsciiString>> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
@@ -92,7 +108,13 @@ impl ClientConnection {
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
                 return AsciiString::from_ascii(buf)
+                    .map(Some)
                     .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
+            }
+
+            // attest patch: `buf` holds at most `max` bytes and a trailing '\r'.
+            if buf.len() > max {
+                return Ok(None);
             }
 
             prev_byte_was_cr = byte == b'\r';
@@ -107,7 +129,11 @@ impl ClientConnection {
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                // attest patch: bounded.
+                let line = self
+                    .read_next_line(self.config.max_request_line)
+                    .map_err(ReadError::ReadIoError)?
+                    .ok_or(ReadError::RequestLineTooLong)?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -117,12 +143,28 @@ impl ClientConnection {
             // getting all headers
             let headers = {
                 let mut headers = Vec::new();
+                // attest patch: header bytes read so far, without line ends.
+                let mut header_bytes = 0;
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    // attest patch: each line bounded, and all of them together.
+                    let max = self
+                        .config
+                        .max_header_line
+                        .min(self.config.max_header_bytes.saturating_sub(header_bytes));
+                    let line = self
+                        .read_next_line(max)
+                        .map_err(ReadError::ReadIoError)?
+                        .ok_or_else(|| ReadError::HeadersTooLarge(version.clone()))?;
 
                     if line.is_empty() {
                         break;
                     };
+
+                    // attest patch: and so many lines at most.
+                    header_bytes += line.len();
+                    if headers.len() == self.config.max_headers {
+                        return Err(ReadError::HeadersTooLarge(version));
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,
@@ -163,6 +205,15 @@ impl ClientConnection {
                 }
             }
         })?;
+
+        // attest patch: `Request::respond_and_close` shuts the socket down through the
+        // writer that all of this connection's responses share.
+        let sink = self.sink.shared();
+        let request = request.with_closer(Box::new(move || {
+            if let Ok(mut sink) = sink.lock() {
+                let _ = sink.get_mut().shutdown(std::net::Shutdown::Both);
+            }
+        }));
 
         // return the request
         Ok(request)
@@ -211,6 +262,29 @@ impl Iterator for ClientConnection {
                         .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                         .ok();
                     return None; // closing the connection
+                }
+
+                // attest patch: a head over its bounds is answered, and the connection
+                // closed: the rest of the head was not read, so the next request's start
+                // is unknown.
+                Err(ReadError::RequestLineTooLong) => {
+                    let mut writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(414));
+                    response
+                        .raw_print(writer.by_ref(), HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    writer.flush().ok();
+                    return None;
+                }
+
+                Err(ReadError::HeadersTooLarge(ver)) => {
+                    let mut writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(431));
+                    response
+                        .raw_print(writer.by_ref(), ver, &[], false, None)
+                        .ok();
+                    writer.flush().ok();
+                    return None;
                 }
 
                 Err(ReadError::ExpectationFailed(ver)) => {

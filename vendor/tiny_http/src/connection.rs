@@ -95,6 +95,25 @@ impl Connection {
         }
     }
 
+    /// attest patch: applies a `ConnectionConfig`'s timeouts and `nodelay`.
+    pub(crate) fn configure(&self, config: &crate::ConnectionConfig) -> std::io::Result<()> {
+        match self {
+            Self::Tcp(s) => {
+                s.set_read_timeout(config.read_timeout)?;
+                s.set_write_timeout(config.write_timeout)?;
+                if config.nodelay {
+                    s.set_nodelay(true)?;
+                }
+                Ok(())
+            }
+            #[cfg(unix)]
+            Self::Unix(s) => {
+                s.set_read_timeout(config.read_timeout)?;
+                s.set_write_timeout(config.write_timeout)
+            }
+        }
+    }
+
     pub(crate) fn try_clone(&self) -> std::io::Result<Self> {
         match self {
             Self::Tcp(s) => s.try_clone().map(Self::from),

@@ -98,8 +98,10 @@ use std::error::Error;
 use std::io::Error as IoError;
 use std::io::ErrorKind as IoErrorKind;
 use std::io::Result as IoResult;
+use std::io::Write; // attest patch
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::sync::atomic::AtomicBool;
+use std::sync::atomic::AtomicUsize; // attest patch
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -179,6 +181,53 @@ pub struct ServerConfig {
     pub ssl: Option<SslConfig>,
 }
 
+/// attest patch: what one client connection may cost the server.
+///
+/// The default bounds the request head (8 KiB request line, 8 KiB a header line, 100
+/// headers, 32 KiB of headers) and otherwise behaves as tiny_http always did: no
+/// socket timeouts, no cap on connections, Nagle's algorithm left on.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionConfig {
+    /// The longest request line, without its CRLF; a longer one is answered 414 and
+    /// the connection closed.
+    pub max_request_line: usize,
+    /// The longest header line, without its CRLF; a longer one is answered 431 and
+    /// the connection closed.
+    pub max_header_line: usize,
+    /// The most header lines in one request; more are answered 431.
+    pub max_headers: usize,
+    /// The most bytes of header lines (without CRLFs) in one request; more are
+    /// answered 431.
+    pub max_header_bytes: usize,
+    /// Set as `SO_RCVTIMEO` on each accepted socket: how long a read may wait, so a
+    /// client that stops sending (mid-head, or idle between requests) is let go.
+    pub read_timeout: Option<Duration>,
+    /// Set as `SO_SNDTIMEO` on each accepted socket: how long a write may wait for a
+    /// client that stops reading.
+    pub write_timeout: Option<Duration>,
+    /// The most connections served at once (each has a thread). A connection accepted
+    /// beyond it is answered 503 and closed.
+    pub max_connections: Option<usize>,
+    /// Sets `TCP_NODELAY` on each accepted TCP socket: a response's head and body are
+    /// separate writes, which Nagle's algorithm can hold back for a delayed ACK.
+    pub nodelay: bool,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        ConnectionConfig {
+            max_request_line: 8 * 1024,
+            max_header_line: 8 * 1024,
+            max_headers: 100,
+            max_header_bytes: 32 * 1024,
+            read_timeout: None,
+            write_timeout: None,
+            max_connections: None,
+            nodelay: false,
+        }
+    }
+}
+
 /// Configuration of the server for SSL.
 #[derive(Debug, Clone)]
 pub struct SslConfig {
@@ -243,6 +292,15 @@ impl Server {
         listener: L,
         ssl_config: Option<SslConfig>,
     ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
+        Self::from_listener_with_config(listener, ssl_config, ConnectionConfig::default())
+    }
+
+    /// attest patch: `from_listener`, with what each connection may cost.
+    pub fn from_listener_with_config<L: Into<Listener>>(
+        listener: L,
+        ssl_config: Option<SslConfig>,
+        config: ConnectionConfig,
+    ) -> Result<Server, Box<dyn Error + Send + Sync + 'static>> {
         let listener = listener.into();
         // building the "close" variable
         let close_trigger = Arc::new(AtomicBool::new(false));
@@ -289,11 +347,29 @@ impl Server {
             // a tasks pool is used to dispatch the connections into threads
             let tasks_pool = util::TaskPool::new();
 
+            // attest patch: connections being served.
+            let open = Arc::new(AtomicUsize::new(0));
+
             log::debug!("Running accept thread");
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
-                    Ok((sock, _)) => {
+                    Ok((mut sock, _)) => {
                         use util::RefinedTcpStream;
+
+                        // attest patch: over the cap, a short answer and the socket closed;
+                        // under it, the socket's timeouts and TCP_NODELAY.
+                        if config
+                            .max_connections
+                            .map_or(false, |max| open.load(Relaxed) >= max)
+                        {
+                            if ssl.is_none() {
+                                let _ = sock.write_all(BUSY);
+                            }
+                            continue;
+                        }
+                        if sock.configure(&config).is_err() {
+                            continue;
+                        }
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
                             #[cfg(any(feature = "ssl-openssl", feature = "ssl-rustls"))]
@@ -311,7 +387,7 @@ impl Server {
                             Some(ref _ssl) => unreachable!(),
                         };
 
-                        Ok(ClientConnection::new(write_closable, read_closable))
+                        Ok(ClientConnection::new(write_closable, read_closable, config))
                     }
                     Err(e) => Err(e),
                 };
@@ -320,7 +396,10 @@ impl Server {
                     Ok(client) => {
                         let messages = inside_messages.clone();
                         let mut client = Some(client);
+                        // attest patch: counted until its task ends.
+                        let mut counted = Some(OpenConnection::new(&open));
                         tasks_pool.spawn(Box::new(move || {
+                            let _counted = counted.take();
                             if let Some(client) = client.take() {
                                 // Synchronization is needed for HTTPS requests to avoid a deadlock
                                 if client.secure() {
@@ -338,10 +417,12 @@ impl Server {
                         }));
                     }
 
+                    // attest patch: a failed accept (out of file descriptors, a
+                    // connection reset before it was accepted) is that connection's
+                    // problem, not the end of the server.
                     Err(e) => {
                         log::error!("Error accepting new client: {}", e);
-                        inside_messages.push(e.into());
-                        break;
+                        thread::sleep(Duration::from_millis(10));
                     }
                 }
             }
@@ -408,6 +489,26 @@ impl Server {
     /// This method allows graceful shutdown of server.
     pub fn unblock(&self) {
         self.messages.unblock();
+    }
+}
+
+/// attest patch: the answer to a connection over `ConnectionConfig::max_connections`.
+const BUSY: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+/// attest patch: one open connection, counted while this lives.
+struct OpenConnection(Arc<AtomicUsize>);
+
+impl OpenConnection {
+    fn new(open: &Arc<AtomicUsize>) -> OpenConnection {
+        open.fetch_add(1, Relaxed);
+        OpenConnection(open.clone())
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
     }
 }
 

@@ -74,6 +74,9 @@ pub struct Request {
 
     // If Some, a message must be sent after responding
     notify_when_responded: Option<Sender<()>>,
+
+    // attest patch: shuts the connection's socket down (see `respond_and_close`).
+    closer: Option<Box<dyn FnOnce() + Send + 'static>>,
 }
 
 struct NotifyOnDrop<R> {
@@ -238,6 +241,7 @@ where
         body_length: content_length,
         must_send_continue: expects_continue,
         notify_when_responded: None,
+        closer: None, // attest patch
     })
 }
 
@@ -438,6 +442,29 @@ impl Request {
             sender.send(()).unwrap();
         }
         res
+    }
+
+    /// attest patch: sends a response with `Connection: close`, then shuts the
+    /// connection down instead of waiting for the client's next request. A request body
+    /// that was not read is then not read at all, rather than skipped byte by byte.
+    pub fn respond_and_close<R>(mut self, response: Response<R>) -> Result<(), IoError>
+    where
+        R: Read,
+    {
+        let res = self.respond_impl(response.with_connection_close());
+        if let Some(close) = self.closer.take() {
+            close();
+        }
+        if let Some(sender) = self.notify_when_responded.take() {
+            sender.send(()).unwrap();
+        }
+        res
+    }
+
+    /// attest patch: what `respond_and_close` calls after the response.
+    pub(crate) fn with_closer(mut self, closer: Box<dyn FnOnce() + Send + 'static>) -> Self {
+        self.closer = Some(closer);
+        self
     }
 
     fn respond_impl<R>(&mut self, response: Response<R>) -> Result<(), IoError>

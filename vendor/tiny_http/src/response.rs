@@ -453,6 +453,13 @@ where
         Ok(())
     }
 
+    /// attest patch: the response with `Connection: close`, which `add_header` refuses.
+    pub(crate) fn with_connection_close(mut self) -> Response<R> {
+        self.headers
+            .push(Header::from_bytes(&b"Connection"[..], &b"close"[..]).unwrap());
+        self
+    }
+
     /// Retrieves the current value of the `Response` status code
     pub fn status_code(&self) -> StatusCode {
         self.status_code

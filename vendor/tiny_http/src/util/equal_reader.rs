@@ -66,10 +66,13 @@ where
     fn drop(&mut self) {
         let mut remaining_to_read = self.size;
 
+        // attest patch: skip the unread body through a small buffer; upstream allocated
+        // the whole remaining length, which the client chooses (Content-Length).
+        let mut buf = [0; 4096];
         while remaining_to_read > 0 {
-            let mut buf = vec![0; remaining_to_read];
+            let want = remaining_to_read.min(buf.len());
 
-            match self.reader.read(&mut buf) {
+            match self.reader.read(&mut buf[..want]) {
                 Err(e) => {
                     self.last_read_signal.send(Err(e)).ok();
                     break;

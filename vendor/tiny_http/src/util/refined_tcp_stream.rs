@@ -123,6 +123,13 @@ impl RefinedTcpStream {
     }
 }
 
+impl RefinedTcpStream {
+    /// attest patch: shuts the socket down (every handle to it), for `respond_and_close`.
+    pub(crate) fn shutdown(&mut self, how: Shutdown) -> IoResult<()> {
+        self.stream.shutdown(how)
+    }
+}
+
 impl Drop for RefinedTcpStream {
     fn drop(&mut self) {
         if self.close_read {
