@@ -10,7 +10,6 @@
 //! The script is served only by `attest serve` and added only to the pages it serves.
 
 use std::io::{self, Write};
-use std::net::TcpStream;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -119,8 +118,9 @@ impl Hub {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
-    /// Serves the event stream on `stream` until the page goes away.
-    pub fn stream(&self, mut stream: TcpStream) -> io::Result<()> {
+    /// Serves the event stream on `stream` (the connection, response head and all)
+    /// until the page goes away.
+    pub fn stream(&self, mut stream: impl Write) -> io::Result<()> {
         let (tx, rx) = mpsc::channel();
         stream.write_all(
             b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\nretry: 500\n\n",
@@ -142,7 +142,7 @@ impl Hub {
     }
 }
 
-fn pump(rx: &Receiver<Event>, stream: &mut TcpStream) -> io::Result<()> {
+fn pump(rx: &Receiver<Event>, stream: &mut impl Write) -> io::Result<()> {
     loop {
         let frame = match rx.recv_timeout(KEEPALIVE) {
             Ok(e) => e.frame(),
