@@ -1,6 +1,6 @@
 //! `attest serve` end to end: the binary on an ephemeral port, edits on disk, the reload
 //! event and the new page over HTTP, the error banner's event, and the server's refusals
-//! (methods, traversal, oversized heads, non-loopback binds).
+//! (methods, traversal, oversized heads, clients that stop sending, non-loopback binds).
 
 mod common;
 
@@ -323,6 +323,143 @@ fn files_have_their_content_types_folders_redirect_and_heads_are_bounded() {
     assert_eq!(raw(port, b"GARBAGE\r\n\r\n").0, 400);
     // Still serving.
     assert_eq!(get(port, "/").0, 200);
+}
+
+/// The server's resident memory in KiB, where the system says (Linux).
+fn rss_kib(server: &Server) -> Option<usize> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Sends `head`, then up to `flood` bytes without a line end, as a client whose request
+/// head never ends. Returns the status the server answered and how many of the flood's
+/// bytes it let the client write; asserts that the server then closed the connection.
+fn flood(port: u16, head: &[u8], flood: usize) -> (u16, usize) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(head).unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0;
+    while sent < flood {
+        match s.write(&chunk) {
+            Ok(n) => sent += n,
+            // The server closed the connection.
+            Err(_) => break,
+        }
+    }
+    let mut buf = Vec::new();
+    let read = s.read_to_end(&mut buf);
+    assert!(
+        !matches!(&read, Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)),
+        "the server answers and closes the connection, after {sent} bytes: {:?}",
+        String::from_utf8_lossy(&buf)
+    );
+    let head = String::from_utf8_lossy(&buf);
+    let status = head
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|r| r.get(..3)?.parse().ok())
+        .unwrap_or_else(|| panic!("a response: {head:?}"));
+    (status, sent)
+}
+
+/// A flood of 64 MiB: the server must stop reading it long before the end (what the
+/// connection's socket buffers take is a few MiB at most) and must not keep it.
+const FLOOD: usize = 64 * 1024 * 1024;
+
+#[test]
+fn a_request_line_without_an_end_is_answered_414_at_its_bound_and_not_kept() {
+    let dir = fixture("minimal");
+    let server = start(dir.path());
+    let before = rss_kib(&server);
+    let (status, sent) = flood(server.port, b"GET /", FLOOD);
+    assert_eq!(status, 414);
+    assert!(sent < FLOOD / 2, "the server read {sent} bytes of one line");
+    if let (Some(before), Some(after)) = (before, rss_kib(&server)) {
+        assert!(
+            after < before + 16 * 1024,
+            "RSS {before} KiB, then {after} KiB"
+        );
+    }
+    assert_eq!(get(server.port, "/").0, 200);
+}
+
+#[test]
+fn a_header_line_without_an_end_is_answered_431_at_its_bound_and_not_kept() {
+    let dir = fixture("minimal");
+    let server = start(dir.path());
+    let before = rss_kib(&server);
+    let (status, sent) = flood(server.port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: ", FLOOD);
+    assert_eq!(status, 431);
+    assert!(sent < FLOOD / 2, "the server read {sent} bytes of one line");
+    if let (Some(before), Some(after)) = (before, rss_kib(&server)) {
+        assert!(
+            after < before + 16 * 1024,
+            "RSS {before} KiB, then {after} KiB"
+        );
+    }
+    assert_eq!(get(server.port, "/").0, 200);
+}
+
+#[test]
+fn request_heads_are_bounded_at_8_kib_lines_100_headers_and_32_kib_of_headers() {
+    let dir = fixture("minimal");
+    let server = start(dir.path());
+    let port = server.port;
+    let status = |head: String| raw(port, format!("{head}Connection: close\r\n\r\n").as_bytes()).0;
+    // A request line of 8 KiB is read (and is not a page); one byte more is not.
+    let line = |len: usize| {
+        let path = "a".repeat(len - "GET / HTTP/1.1".len());
+        format!("GET /{path} HTTP/1.1\r\n")
+    };
+    assert_eq!(status(line(8 * 1024)), 404);
+    assert_eq!(status(line(8 * 1024 + 1)), 414);
+    // A header line of 8 KiB is read; one byte more is not.
+    let header = |len: usize| format!("X-A: {}\r\n", "b".repeat(len - "X-A: ".len()));
+    assert_eq!(
+        status(format!("GET / HTTP/1.1\r\n{}", header(8 * 1024))),
+        200
+    );
+    assert_eq!(
+        status(format!("GET / HTTP/1.1\r\n{}", header(8 * 1024 + 1))),
+        431
+    );
+    // 100 headers are read (with `Connection`); 101 are not.
+    let many = |n: usize| format!("GET / HTTP/1.1\r\n{}", "X-A: b\r\n".repeat(n));
+    assert_eq!(status(many(99)), 200);
+    assert_eq!(status(many(100)), 431);
+    // 32 KiB of headers in all are read; one byte more is not.
+    let (size, n) = (32 * 1024 - "Connection: close".len(), 4);
+    let total = |extra: usize| {
+        let mut head = "GET / HTTP/1.1\r\n".to_owned();
+        for i in 0..n {
+            let len = size / n + if i == 0 { size % n + extra } else { 0 };
+            head.push_str(&header(len));
+        }
+        head
+    };
+    assert_eq!(status(total(0)), 200);
+    assert_eq!(status(total(1)), 431);
+}
+
+#[test]
+fn a_client_that_stops_sending_is_let_go_after_the_read_timeout() {
+    let dir = fixture("minimal");
+    let server = start(dir.path());
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).expect("connects");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    let t = Instant::now();
+    let mut buf = Vec::new();
+    let read = s.read_to_end(&mut buf);
+    let waited = t.elapsed();
+    assert!(read.is_ok(), "the server closes the connection: {read:?}");
+    // READ_TIMEOUT is 10 s.
+    assert!(
+        waited >= Duration::from_secs(8) && waited < Duration::from_secs(20),
+        "{waited:?}"
+    );
 }
 
 #[test]

@@ -1,12 +1,17 @@
 //! The preview's HTTP/1.1 server: GET and HEAD of the in-memory site, the reload script
 //! and the reload event stream, and nothing else.
 //!
-//! It is small on purpose and written for safety first. tiny_http was the first choice,
-//! but it reads the request line and headers into buffers without a bound, and bounding
-//! them is a requirement here. So this module reads each request head itself, with
-//! limits on the request line, the headers and the time a head may take, and answers:
+//! It runs on tiny_http. tiny_http 0.12 as published reads the request line and each
+//! header line into a buffer without a bound, and bounding them is a requirement here,
+//! so it is vendored with a small patch (`vendor/tiny_http/ATTEST-PATCH.md`) that bounds
+//! request heads, sets socket timeouts, caps connections and can close a connection
+//! after a response. tiny_http accepts connections (a thread each, up to
+//! [`MAX_CONNECTIONS`]), reads each request head within the bounds below (beyond them:
+//! 414 or 431, and the connection closed) and lets go of a client that stops sending for
+//! [`READ_TIMEOUT`]; a few worker threads answer the requests:
 //!
-//! - only `GET` and `HEAD` (anything else is 405 with `Allow`);
+//! - only `GET` and `HEAD` (anything else is 405 with `Allow`, and the connection is
+//!   closed; so is any connection whose request came with a body, which is not read);
 //! - a path is decoded strictly: a bad or overlong percent-encoding, invalid UTF-8, an
 //!   encoded `/`, a backslash, NUL or another control character, a `.` or `..` segment
 //!   or an empty one is 404, and so is anything not in the built site. Files are never
@@ -14,30 +19,43 @@
 //!   otherwise;
 //! - a folder's path serves its `index.html`; a folder without its trailing slash is
 //!   redirected to it; there are no directory listings; unknown paths get the site's
-//!   404 page with status 404.
+//!   404 page with status 404;
+//! - the event stream is answered from a thread of its own, up to [`MAX_EVENT_STREAMS`]
+//!   at once, which ends when its page goes away.
+//!
+//! Which path gets which answer is decided in one place, `route`.
 
-use std::io::{self, BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Cursor;
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tiny_http::{ConnectionConfig, Header, Method, Request, Response, Server, StatusCode};
+
 use super::output::Files;
 use super::reload::{Hub, EVENTS_PATH, SCRIPT, SCRIPT_PATH};
-use super::search::{PreviewSearch, SEARCH_PATH};
+use super::search::{form_pairs, PreviewSearch, SEARCH_PATH};
 
 /// The longest request line read (method, target and version).
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
-/// The most bytes of headers read after the request line.
+/// The longest header line read.
+pub const MAX_HEADER_LINE: usize = 8 * 1024;
+/// The most bytes of headers read after the request line (line ends not counted).
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// The most header lines read.
 pub const MAX_HEADERS: usize = 100;
-/// How long a client may take to send a request head, and may stay idle between
-/// requests on one connection.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections served at once; more wait in the listen queue of the OS... and beyond
-/// that are refused with 503.
-const MAX_CONNECTIONS: usize = 512;
+/// How long a read from a client may wait: for the next part of a request head, or for
+/// the next request on an idle connection. Writes to a client get as long.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once (a thread each); one more is answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 512;
+/// Open event streams (a thread each, for as long as their page is open); one more is
+/// answered 503.
+pub const MAX_EVENT_STREAMS: usize = 256;
+/// Threads answering requests. An answer is a lookup and a copy into the socket, so a
+/// few keep up with many connections.
+const WORKERS: usize = 8;
 
 /// What the workers share.
 pub struct Shared {
@@ -46,121 +64,101 @@ pub struct Shared {
     pub search: Arc<PreviewSearch>,
 }
 
-/// Accepts connections forever, one thread a connection.
+/// Serves on `listener` until the server stops: tiny_http's threads read requests, and
+/// this thread and a few more answer them.
 pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
-    let open = Arc::new(AtomicUsize::new(0));
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else {
-            continue;
-        };
-        if open.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
-            let mut s = stream;
-            let _ = s.write_all(&simple(
-                503,
-                "Service Unavailable",
-                "too many connections\n",
-                false,
-            ));
-            continue;
-        }
-        open.fetch_add(1, Ordering::Relaxed);
-        let shared = shared.clone();
-        let open = open.clone();
-        let spawned = std::thread::Builder::new()
-            .name("attest-http".into())
-            .spawn(move || {
-                let _ = connection(stream, &shared);
-                open.fetch_sub(1, Ordering::Relaxed);
-            });
-        if spawned.is_err() {
-            // No thread could be started; the stream was dropped (closed) with it.
-            std::thread::sleep(Duration::from_millis(10));
-        }
+    let config = ConnectionConfig {
+        max_request_line: MAX_REQUEST_LINE,
+        max_header_line: MAX_HEADER_LINE,
+        max_headers: MAX_HEADERS,
+        max_header_bytes: MAX_HEADER_BYTES,
+        read_timeout: Some(READ_TIMEOUT),
+        write_timeout: Some(READ_TIMEOUT),
+        max_connections: Some(MAX_CONNECTIONS),
+        nodelay: true,
+    };
+    let Ok(server) = Server::from_listener_with_config(listener, None, config) else {
+        return;
+    };
+    let server = Arc::new(server);
+    let streams = Arc::new(AtomicUsize::new(0));
+    let workers: Vec<_> = (1..WORKERS)
+        .filter_map(|_| {
+            let (server, shared, streams) = (server.clone(), shared.clone(), streams.clone());
+            std::thread::Builder::new()
+                .name("attest-http".into())
+                .spawn(move || work(&server, &shared, &streams))
+                .ok()
+        })
+        .collect();
+    work(&server, &shared, &streams);
+    for w in workers {
+        let _ = w.join();
     }
 }
 
-/// A request head, as read.
-#[derive(Debug)]
-struct Head {
-    method: String,
-    target: String,
-    keep_alive: bool,
-    has_body: bool,
+fn work(server: &Server, shared: &Shared, streams: &Arc<AtomicUsize>) {
+    for request in server.incoming_requests() {
+        handle(request, shared, streams);
+    }
 }
 
-/// Why a head could not be read.
-#[derive(Debug)]
-enum HeadError {
-    /// The client went away, or was too slow.
-    Closed,
-    TooLong(u16, &'static str),
-    Bad,
+/// A response as the workers build it.
+type Reply = Response<Cursor<Body>>;
+
+/// What a request gets.
+enum Answer {
+    Reply(Reply),
+    /// The event stream, which needs the connection to itself.
+    Events,
 }
 
-fn connection(stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_read_timeout(Some(READ_TIMEOUT))?;
-    stream.set_write_timeout(Some(READ_TIMEOUT))?;
-    stream.set_nodelay(true)?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut writer = stream;
-    loop {
-        let head = match read_head(&mut reader) {
-            Ok(h) => h,
-            Err(HeadError::Closed) => return Ok(()),
-            Err(HeadError::TooLong(code, reason)) => {
-                writer.write_all(&simple(code, reason, &format!("{reason}\n"), false))?;
-                return Ok(());
-            }
-            Err(HeadError::Bad) => {
-                writer.write_all(&simple(400, "Bad Request", "bad request\n", false))?;
-                return Ok(());
-            }
-        };
-        // A request with a body is answered, then the connection is closed rather than
-        // the body read: a preview has no use for one.
-        let keep_alive = head.keep_alive && !head.has_body;
-        if head.method != "GET" && head.method != "HEAD" {
-            let mut r = simple(405, "Method Not Allowed", "only GET and HEAD\n", false);
-            insert_header(&mut r, "Allow: GET, HEAD");
-            writer.write_all(&r)?;
-            return Ok(());
+/// Answers one request.
+fn handle(request: Request, shared: &Shared, streams: &Arc<AtomicUsize>) {
+    // A request body is of no use here: the connection is closed after the answer
+    // rather than the body read (tiny_http has read one of up to 1 KiB already).
+    let has_body = request.body_length().is_some_and(|n| n > 0)
+        || request
+            .headers()
+            .iter()
+            .any(|h| h.field.equiv("Transfer-Encoding"));
+    let head_only = match request.method() {
+        Method::Get => false,
+        Method::Head => true,
+        _ => {
+            let reply = with_header(text(405, "only GET and HEAD\n"), "Allow", "GET, HEAD");
+            let _ = request.respond_and_close(reply);
+            return;
         }
-        let head_only = head.method == "HEAD";
-        let path = head.target.split(['?', '#']).next().unwrap_or("");
-        if path == EVENTS_PATH && !head_only {
-            let page = query_param(&head.target, "page");
-            return shared.hub.stream(writer, page);
-        }
-        if path == SEARCH_PATH {
-            let (code, json) = shared.search.answer(query_string(&head.target));
-            let reason = match code {
-                200 => "OK",
-                503 => "Service Unavailable",
-                _ => "Internal Server Error",
-            };
+    };
+    let reply = match route(shared, request.url(), head_only) {
+        Answer::Reply(reply) => reply,
+        Answer::Events => return events(request, &shared.hub, streams),
+    };
+    let _ = if has_body {
+        request.respond_and_close(reply)
+    } else {
+        request.respond(reply)
+    };
+}
+
+/// The answer to a GET (or, with `head_only`, a HEAD) of `target` (path and query): the
+/// one place that maps paths to answers, so a new endpoint is one more arm.
+fn route(shared: &Shared, target: &str, head_only: bool) -> Answer {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    match path {
+        EVENTS_PATH if !head_only => Answer::Events,
+        SCRIPT_PATH => Answer::Reply(reply(
+            200,
+            "text/javascript; charset=utf-8",
+            Body::Static(SCRIPT.as_bytes()),
+        )),
+        SEARCH_PATH => {
+            let (code, json) = shared.search.answer(query_string(target));
             let ctype = "application/json; charset=utf-8";
-            let response = response(
-                code,
-                reason,
-                ctype,
-                json.as_bytes(),
-                head_only,
-                keep_alive,
-                &[],
-            );
-            writer.write_all(&response)?;
-            writer.flush()?;
-            if !keep_alive {
-                return Ok(());
-            }
-            continue;
+            Answer::Reply(reply(code, ctype, Body::Owned(json.into_bytes())))
         }
-        let response = respond(shared, path, head_only, keep_alive);
-        writer.write_all(&response)?;
-        writer.flush()?;
-        if !keep_alive {
-            return Ok(());
-        }
+        _ => Answer::Reply(site(&shared.files, path)),
     }
 }
 
@@ -172,133 +170,44 @@ fn query_string(target: &str) -> &str {
 
 /// The value of one parameter of a request target's query string, decoded.
 fn query_param(target: &str, name: &str) -> Option<String> {
-    super::search::form_pairs(query_string(target))
+    form_pairs(query_string(target))
         .into_iter()
         .find_map(|(k, v)| (k == name).then_some(v))
 }
 
-/// Reads one request head within the limits.
-fn read_head(reader: &mut impl BufRead) -> Result<Head, HeadError> {
-    let mut line = Vec::new();
-    // Browsers may send an empty line between requests; skip a few.
-    for _ in 0..4 {
-        line.clear();
-        read_line(reader, &mut line, MAX_REQUEST_LINE, (414, "URI Too Long"))?;
-        if !line.is_empty() {
-            break;
-        }
+/// Serves the event stream on `request`'s connection from a thread of its own.
+fn events(request: Request, hub: &Arc<Hub>, streams: &Arc<AtomicUsize>) {
+    if streams.fetch_add(1, Ordering::Relaxed) >= MAX_EVENT_STREAMS {
+        streams.fetch_sub(1, Ordering::Relaxed);
+        let _ = request.respond_and_close(text(503, "too many event streams\n"));
+        return;
     }
-    if line.is_empty() {
-        return Err(HeadError::Bad);
-    }
-    let text = std::str::from_utf8(&line).map_err(|_| HeadError::Bad)?;
-    let mut parts = text.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(HeadError::Bad);
-    };
-    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(HeadError::Bad);
-    }
-    let mut keep_alive = match version {
-        "HTTP/1.1" => true,
-        "HTTP/1.0" => false,
-        _ => return Err(HeadError::Bad),
-    };
-    let mut has_body = false;
-    let mut total = 0;
-    let mut count = 0;
-    loop {
-        let mut h = Vec::new();
-        let budget = MAX_HEADER_BYTES.saturating_sub(total);
-        read_line(
-            reader,
-            &mut h,
-            budget,
-            (431, "Request Header Fields Too Large"),
-        )?;
-        if h.is_empty() {
-            break;
-        }
-        total += h.len() + 2;
-        count += 1;
-        if count > MAX_HEADERS {
-            return Err(HeadError::TooLong(431, "Request Header Fields Too Large"));
-        }
-        let h = String::from_utf8_lossy(&h);
-        let Some((name, value)) = h.split_once(':') else {
-            return Err(HeadError::Bad);
-        };
-        let value = value.trim().to_ascii_lowercase();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "connection" if value.contains("close") => keep_alive = false,
-            "connection" if value.contains("keep-alive") => keep_alive = true,
-            "content-length" => has_body |= value != "0",
-            "transfer-encoding" => has_body = true,
-            _ => {}
-        }
-    }
-    Ok(Head {
-        method: method.to_owned(),
-        target: target.to_owned(),
-        keep_alive,
-        has_body,
-    })
+    let slot = StreamSlot(streams.clone());
+    let hub = hub.clone();
+    let page = query_param(request.url(), "page");
+    // If no thread can be started, the request is dropped with the closure, and tiny_http
+    // answers a dropped request 500.
+    let _ = std::thread::Builder::new()
+        .name("attest-events".into())
+        .spawn(move || {
+            let _slot = slot;
+            // Ends when a write fails: the page went away (a keepalive is written every
+            // few seconds), or it stopped reading for READ_TIMEOUT.
+            let _ = hub.stream(request.into_writer(), page);
+        });
 }
 
-/// Reads up to CRLF (or LF) into `out`, without the line end; at most `max` bytes.
-fn read_line(
-    reader: &mut impl BufRead,
-    out: &mut Vec<u8>,
-    max: usize,
-    too_long: (u16, &'static str),
-) -> Result<(), HeadError> {
-    loop {
-        let buf = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(_) => return Err(HeadError::Closed),
-        };
-        if buf.is_empty() {
-            return Err(HeadError::Closed);
-        }
-        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (buf.len(), false),
-        };
-        if out.len() + take > max + 2 {
-            return Err(HeadError::TooLong(too_long.0, too_long.1));
-        }
-        out.extend_from_slice(&buf[..take]);
-        reader.consume(take);
-        if done {
-            out.pop();
-            if out.last() == Some(&b'\r') {
-                out.pop();
-            }
-            if out.len() > max {
-                return Err(HeadError::TooLong(too_long.0, too_long.1));
-            }
-            return Ok(());
-        }
+/// One open event stream, counted while this lives.
+struct StreamSlot(Arc<AtomicUsize>);
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
-/// The response to a GET or HEAD of `path`.
-fn respond(shared: &Shared, path: &str, head_only: bool, keep_alive: bool) -> Vec<u8> {
-    if path == SCRIPT_PATH {
-        return response(
-            200,
-            "OK",
-            "text/javascript; charset=utf-8",
-            SCRIPT.as_bytes(),
-            head_only,
-            keep_alive,
-            &[],
-        );
-    }
-    let files = &shared.files;
+/// The response to a GET or HEAD of `path` in the site.
+fn site(files: &Files, path: &str) -> Reply {
     let found = resolve(path, files.base()).and_then(|rel| {
         if let Some(e) = files.get(&rel) {
             return Some(Ok((rel, e)));
@@ -313,43 +222,23 @@ fn respond(shared: &Shared, path: &str, head_only: bool, keep_alive: bool) -> Ve
         Some(Ok((rel, entry))) => {
             let ctype = content_type(&rel);
             if ctype.starts_with("text/html") {
-                let body = inject(&entry.bytes);
-                response(200, "OK", ctype, &body, head_only, keep_alive, &[])
+                reply(200, ctype, Body::Owned(inject(&entry.bytes)))
             } else {
-                response(200, "OK", ctype, &entry.bytes, head_only, keep_alive, &[])
+                reply(200, ctype, Body::Shared(entry.bytes))
             }
         }
-        Some(Err(location)) => response(
-            301,
-            "Moved Permanently",
-            "text/plain; charset=utf-8",
-            b"moved\n",
-            head_only,
-            keep_alive,
-            &[&format!("Location: {location}")],
+        Some(Err(location)) => with_header(
+            reply(301, "text/plain; charset=utf-8", Body::Static(b"moved\n")),
+            "Location",
+            &location,
         ),
         None => match files.get("404.html") {
-            Some(e) => {
-                let body = inject(&e.bytes);
-                response(
-                    404,
-                    "Not Found",
-                    "text/html; charset=utf-8",
-                    &body,
-                    head_only,
-                    keep_alive,
-                    &[],
-                )
-            }
-            None => response(
+            Some(e) => reply(
                 404,
-                "Not Found",
-                "text/plain; charset=utf-8",
-                b"not found\n",
-                head_only,
-                keep_alive,
-                &[],
+                "text/html; charset=utf-8",
+                Body::Owned(inject(&e.bytes)),
             ),
+            None => text(404, "not found\n"),
         },
     }
 }
@@ -461,58 +350,67 @@ fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn response(
-    code: u16,
-    reason: &str,
-    ctype: &str,
-    body: &[u8],
-    head_only: bool,
-    keep_alive: bool,
-    extra: &[&str],
-) -> Vec<u8> {
-    let mut r = format!(
-        "HTTP/1.1 {code} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: {}\r\n",
-        body.len(),
-        if keep_alive { "keep-alive" } else { "close" }
-    );
-    for h in extra {
-        r.push_str(h);
-        r.push_str("\r\n");
-    }
-    r.push_str("\r\n");
-    let mut out = r.into_bytes();
-    if !head_only {
-        out.extend_from_slice(body);
-    }
-    out
+/// A response body: a served file's bytes, shared with the site, or bytes made for
+/// this response.
+enum Body {
+    Shared(Arc<[u8]>),
+    Owned(Vec<u8>),
+    Static(&'static [u8]),
 }
 
-fn simple(code: u16, reason: &str, body: &str, keep_alive: bool) -> Vec<u8> {
-    response(
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Body::Shared(b) => b,
+            Body::Owned(b) => b,
+            Body::Static(b) => b,
+        }
+    }
+}
+
+/// A response with the headers every answer carries. Its length is always sent as
+/// `Content-Length` (tiny_http would otherwise send bodies over 32 KiB chunked); a HEAD
+/// gets the same head without the body.
+fn reply(code: u16, ctype: &str, body: Body) -> Reply {
+    let len = body.as_ref().len();
+    let reply = Response::new(
+        StatusCode(code),
+        Vec::new(),
+        Cursor::new(body),
+        Some(len),
+        None,
+    )
+    .with_chunked_threshold(usize::MAX);
+    let reply = with_header(reply, "Content-Type", ctype);
+    let reply = with_header(reply, "Cache-Control", "no-store");
+    with_header(reply, "X-Content-Type-Options", "nosniff")
+}
+
+fn text(code: u16, body: &'static str) -> Reply {
+    reply(
         code,
-        reason,
         "text/plain; charset=utf-8",
-        body.as_bytes(),
-        false,
-        keep_alive,
-        &[],
+        Body::Static(body.as_bytes()),
     )
 }
 
-/// Adds a header line to a response made by [`response`].
-fn insert_header(response: &mut Vec<u8>, line: &str) {
-    if let Some(at) = find_last(response, b"\r\n\r\n") {
-        let tail = response.split_off(at);
-        response.extend_from_slice(b"\r\n");
-        response.extend_from_slice(line.as_bytes());
-        response.extend_from_slice(&tail);
+/// `reply` with a header added; a value that is not ASCII (which no request can
+/// produce) is left out.
+fn with_header(reply: Reply, name: &str, value: &str) -> Reply {
+    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+        Ok(h) => reply.with_header(h),
+        Err(()) => reply,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::output::Entry;
+    use crate::serve::reload::Event;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Instant;
 
     #[test]
     fn paths_resolve_to_output_files() {
@@ -566,40 +464,6 @@ mod tests {
     }
 
     #[test]
-    fn heads_are_bounded() {
-        let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_REQUEST_LINE));
-        assert!(matches!(
-            read_head(&mut long.as_bytes()),
-            Err(HeadError::TooLong(414, _))
-        ));
-        let many = format!(
-            "GET / HTTP/1.1\r\n{}\r\n",
-            "X-A: b\r\n".repeat(MAX_HEADERS + 1)
-        );
-        assert!(matches!(
-            read_head(&mut many.as_bytes()),
-            Err(HeadError::TooLong(431, _))
-        ));
-        let big = format!(
-            "GET / HTTP/1.1\r\nX-A: {}\r\n\r\n",
-            "b".repeat(MAX_HEADER_BYTES)
-        );
-        assert!(matches!(
-            read_head(&mut big.as_bytes()),
-            Err(HeadError::TooLong(431, _))
-        ));
-        let ok = read_head(&mut "GET /x?y HTTP/1.1\r\nHost: a\r\n\r\n".as_bytes()).unwrap();
-        assert_eq!(
-            (ok.method.as_str(), ok.target.as_str(), ok.keep_alive),
-            ("GET", "/x?y", true)
-        );
-        assert!(matches!(
-            read_head(&mut "GET /\r\n\r\n".as_bytes()),
-            Err(HeadError::Bad)
-        ));
-    }
-
-    #[test]
     fn the_script_goes_before_the_last_body_end() {
         let out = inject(b"<html><body><p>x</p></body></html>");
         assert_eq!(
@@ -608,5 +472,133 @@ mod tests {
                 "<html><body><p>x</p><script src=\"{SCRIPT_PATH}\" defer></script>\n</body></html>"
             )
         );
+    }
+
+    /// A site of one page and one stylesheet.
+    fn one_page() -> Arc<Shared> {
+        let files = Files::new("/".into());
+        let file = |b: &str| Entry::new(b.as_bytes().to_vec(), None, None);
+        files.update(
+            vec![
+                ("a/index.html".into(), file("<html><body>a</body></html>")),
+                ("a/x.css".into(), file("p {}")),
+            ],
+            Vec::new(),
+            &|_| false,
+            &|_| String::new(),
+        );
+        Arc::new(Shared {
+            files,
+            hub: Arc::default(),
+            search: Arc::default(),
+        })
+    }
+
+    /// Serves `shared` on an ephemeral port, until the test process ends.
+    fn serve(shared: &Arc<Shared>) -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let shared = shared.clone();
+        std::thread::spawn(move || accept_loop(listener, shared));
+        port
+    }
+
+    fn status(reply: &Answer) -> u16 {
+        match reply {
+            Answer::Reply(r) => r.status_code().0,
+            Answer::Events => 0,
+        }
+    }
+
+    #[test]
+    fn routes() {
+        let shared = one_page();
+        assert_eq!(status(&route(&shared, "/a/", false)), 200);
+        assert_eq!(status(&route(&shared, "/a/?q=1#x", false)), 200);
+        assert_eq!(status(&route(&shared, "/a", false)), 301);
+        assert_eq!(status(&route(&shared, "/a/x.css", true)), 200);
+        assert_eq!(status(&route(&shared, "/b/", false)), 404);
+        assert_eq!(status(&route(&shared, SCRIPT_PATH, false)), 200);
+        assert!(matches!(route(&shared, EVENTS_PATH, false), Answer::Events));
+        // There is nothing to HEAD at the stream's path.
+        assert_eq!(status(&route(&shared, EVENTS_PATH, true)), 404);
+    }
+
+    /// Reads what the server sends until it closes the connection.
+    fn read_all(s: &mut TcpStream) -> String {
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut buf = Vec::new();
+        let r = s.read_to_end(&mut buf);
+        assert!(
+            !matches!(&r, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            "the server closes the connection: {}",
+            String::from_utf8_lossy(&buf)
+        );
+        String::from_utf8_lossy(&buf).into_owned()
+    }
+
+    #[test]
+    fn keep_alive_serves_many_requests_and_a_body_closes_the_connection() {
+        let port = serve(&one_page());
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(b"GET /a/x.css HTTP/1.1\r\nHost: x\r\n\r\nHEAD /a/ HTTP/1.1\r\nHost: x\r\n\r\nGET /a/x.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let all = read_all(&mut s);
+        assert_eq!(all.matches("HTTP/1.1 200 OK\r\n").count(), 3, "{all}");
+        assert_eq!(all.matches("p {}").count(), 2, "{all}");
+        assert!(all.contains("Content-Length: 4\r\n"), "{all}");
+
+        // A GET with a body the client never finishes: answered, and closed at once
+        // rather than read.
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(
+            b"GET /a/x.css HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\n\r\nabc",
+        )
+        .unwrap();
+        let t = Instant::now();
+        let all = read_all(&mut s);
+        assert!(all.starts_with("HTTP/1.1 200 OK\r\n"), "{all}");
+        assert!(all.contains("Connection: close\r\n"), "{all}");
+        assert!(t.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn an_event_stream_ends_when_its_page_goes() {
+        let shared = one_page();
+        let port = serve(&shared);
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(format!("GET {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .unwrap();
+        let mut head = [0; 15];
+        s.read_exact(&mut head).unwrap();
+        assert_eq!(&head, b"HTTP/1.1 200 OK");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while shared.hub.clients() == 0 {
+            assert!(Instant::now() < deadline, "the stream joins the hub");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(s);
+        // The stream's thread finds out at its next write, and lets go of the hub.
+        while shared.hub.clients() > 0 {
+            assert!(Instant::now() < deadline, "the stream's thread ends");
+            shared.hub.send(Event::Reload(Vec::new()));
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn connections_beyond_the_cap_are_answered_503() {
+        // The cap as tiny_http applies it, with a cap of two.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let config = ConnectionConfig {
+            max_connections: Some(2),
+            ..ConnectionConfig::default()
+        };
+        let _server = Server::from_listener_with_config(listener, None, config).unwrap();
+        let _a = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let _b = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        assert!(read_all(&mut c).starts_with("HTTP/1.1 503 Service Unavailable\r\n"));
     }
 }

@@ -12,7 +12,6 @@
 //! The script is served only by `attest serve` and added only to the pages it serves.
 
 use std::io::{self, Write};
-use std::net::TcpStream;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -131,9 +130,10 @@ impl Hub {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
-    /// Serves the event stream on `stream` until the page goes away. `page` is the URL
-    /// path of the page listening, when it said.
-    pub fn stream(&self, mut stream: TcpStream, page: Option<String>) -> io::Result<()> {
+    /// Serves the event stream on `stream` (the connection, response head and all)
+    /// until the page goes away. `page` is the URL path of the page listening, when it
+    /// said.
+    pub fn stream(&self, mut stream: impl Write, page: Option<String>) -> io::Result<()> {
         let (tx, rx) = mpsc::channel();
         stream.write_all(
             b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\nretry: 500\n\n",
@@ -155,7 +155,7 @@ impl Hub {
     }
 }
 
-fn pump(rx: &Receiver<Event>, stream: &mut TcpStream) -> io::Result<()> {
+fn pump(rx: &Receiver<Event>, stream: &mut impl Write) -> io::Result<()> {
     loop {
         let frame = match rx.recv_timeout(KEEPALIVE) {
             Ok(e) => e.frame(),
