@@ -70,3 +70,29 @@ fn an_unclosed_script_tag_in_one_block_does_not_swallow_the_next_clauses() {
     assert_diags(&diags, &[]);
     assert_eq!(code, 0);
 }
+
+/// proptest `rendering_escapes_all_content` drew a site title of "\0": HTML may not hold
+/// a NUL, and a parser drops or replaces it, so the home page did not show the title as
+/// written. Control characters in text are published as U+FFFD, as the HTML parsing
+/// rules read them, never as raw bytes.
+#[test]
+fn a_control_character_in_text_is_published_as_a_replacement_character() {
+    let site = fixture("minimal");
+    let toml = site.path().join("content/site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title = ")).unwrap();
+    std::fs::write(&toml, text.replace(title, "title = \"A\\u0000B\\u0007C\"")).unwrap();
+    build_ok(site.path(), &[]);
+    let public = site.path().join("public");
+    let home = read(&public, "index.html");
+    assert!(
+        home.contains("<a class=\"site-header__title\" href=\"/\">A\u{FFFD}B\u{FFFD}C</a>"),
+        "{home}"
+    );
+    for (path, bytes) in snapshot(&public) {
+        let Some(bytes) = bytes else { continue };
+        if path.ends_with(".html") || path.ends_with(".xml") {
+            assert!(!bytes.iter().any(|&b| b == 0 || b == 7), "{path} holds a control byte");
+        }
+    }
+}

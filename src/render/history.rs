@@ -605,11 +605,7 @@ pub fn atom(
             &va.version,
         ))
     });
-    let esc = |s: &str| {
-        let mut o = String::new();
-        let _ = pulldown_cmark_escape::escape_html(&mut o, s);
-        o
-    };
+    let esc = super::escape_html;
     let updated = entries
         .first()
         .map(|e| e.doc.versions[e.vi].meta.published.iso())

@@ -105,7 +105,17 @@ pub fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
 
 /// Escapes what HTML needs escaped in text and quoted attributes, and nothing more:
 /// Tera's default also escapes `/`, which makes every URL unreadable in the source.
+/// Control characters other than tab and line breaks, which HTML may not hold, become
+/// U+FFFD, as an HTML parser would read them.
 pub(crate) fn escape_html(input: &str) -> String {
+    let is_bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let cleaned;
+    let input = if input.contains(is_bad) {
+        cleaned = input.replace(is_bad, "\u{FFFD}");
+        cleaned.as_str()
+    } else {
+        input
+    };
     let mut out = String::with_capacity(input.len() + 8);
     let _ = pulldown_cmark_escape::escape_html(&mut out, input);
     out
