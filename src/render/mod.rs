@@ -12,6 +12,7 @@ mod highlight;
 pub mod history;
 mod markdown;
 pub mod obligations;
+pub mod paging;
 mod sanitize;
 pub mod search;
 pub mod status;
@@ -713,10 +714,7 @@ fn render_job(
         Job::Matrix { pi, view, page } => {
             let v = &views[pi][view];
             let p = trace::matrix_page(graph, pi, &views[pi], view, page);
-            let mut title = p.heading.clone();
-            if v.pages() > 1 {
-                title.push_str(&format!(" (page {} of {})", page + 1, v.pages()));
-            }
+            let title = paged_title(p.heading.clone(), page + 1, v.pages());
             trace_page(
                 graph,
                 tera,
@@ -921,6 +919,15 @@ fn render_job(
         }
     };
     sink(file?)
+}
+
+/// A page's title, with "(page 2 of 8)" when its list takes more than one page.
+fn paged_title(title: String, page: usize, pages: usize) -> String {
+    if pages > 1 {
+        format!("{title} (page {page} of {pages})")
+    } else {
+        title
+    }
 }
 
 /// The anchor of a phase or release on its programme's page: `release-r1`.
