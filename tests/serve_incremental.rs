@@ -67,8 +67,8 @@ fn assert_same_as_build(p: &Preview) {
 /// Jobs of the minimal fixture: home, 404, programme; P-SVTAD's two versions,
 /// history, clauses, exports and two redlines; P-TAD's version, history, clauses and
 /// exports; the accessibility page; the site feed.
-// ... and the obligations register, one page a party, and the search page.
-const TOTAL_JOBS: usize = 3 + 7 + 4 + 1 + 1 + 3;
+// ... and the obligations register, its exports, one page a party, and the search page.
+const TOTAL_JOBS: usize = 3 + 7 + 4 + 1 + 1 + 4;
 
 fn new_preview(root: &Path) -> Preview {
     let (p, outcome) = Preview::new(opts(root));
@@ -100,9 +100,10 @@ fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
     // P-SVTAD's pages: two versions, history, clauses, feed and exports, its changes
     // redline and the compare redline of v0.1; then the home page, the programme page and
-    // the site feed; and the obligations register and its party page, which read every
-    // version in force. P-TAD cites clauses whose text, not number, changed: untouched.
-    assert_eq!(outcome.jobs, 12);
+    // the site feed; and the obligations register, its exports and its party page, which
+    // read every version in force. P-TAD cites clauses whose text, not number, changed:
+    // untouched.
+    assert_eq!(outcome.jobs, 13);
     assert!(outcome
         .changed
         .contains(&"prog/svtad/index.html".to_owned()));
@@ -120,8 +121,8 @@ fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
     let outcome = p.apply(&[root.join(file)]);
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
     // Its version and document page, history, clauses, feed and exports; home,
-    // programme and site feed; the obligations register and its party page.
-    assert_eq!(outcome.jobs, 9, "{:?}", outcome.changed);
+    // programme and site feed; the obligations register, its exports and its party page.
+    assert_eq!(outcome.jobs, 10, "{:?}", outcome.changed);
     assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/svtad/")));
     assert_same_as_build(&p);
 }
@@ -260,8 +261,9 @@ fn a_template_change_renders_the_pages_that_use_it() {
     )
     .unwrap();
     let outcome = p.apply(&[root.join("templates/base.html")]);
-    // Every job but the feeds and exports (one a document, one for the site).
-    assert_eq!(outcome.jobs, TOTAL_JOBS - 3);
+    // Every job but the feeds and exports (one a document, one for the site, the
+    // register's).
+    assert_eq!(outcome.jobs, TOTAL_JOBS - 4);
     assert_same_as_build(&p);
 }
 
@@ -299,8 +301,8 @@ fn trace_pages_follow_an_edit_to_the_document_they_cite() {
     let outcome = p.apply(&[root.join(extra)]);
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
     // Its version page and document page, history, clauses, exports; home, programme,
-    // site feed; the obligations register.
-    assert_eq!(outcome.jobs, 8, "{:?}", outcome.changed);
+    // site feed; the obligations register and its exports.
+    assert_eq!(outcome.jobs, 9, "{:?}", outcome.changed);
     assert!(!outcome.changed.iter().any(|c| c.starts_with("prog/trace/")));
     assert_same_as_build(&p);
 }
@@ -330,5 +332,49 @@ fn a_new_version_file_rebuilds_everything() {
     assert!(outcome
         .changed
         .contains(&"prog/tad/v1.1/index.html".to_owned()));
+    assert_same_as_build(&p);
+}
+
+#[test]
+fn the_register_drops_a_page_its_rows_no_longer_fill() {
+    // 150 generated version pages: 205 obligations, three register pages.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    attest::corpus::generate(root, &attest::corpus::Spec::pages(150, 1)).unwrap();
+    let mut p = new_preview(root);
+    let pages = |p: &Preview| -> Vec<String> {
+        served(p)
+            .into_keys()
+            .filter(|k| k.starts_with("obligations/"))
+            .collect()
+    };
+    assert_eq!(
+        pages(&p),
+        [
+            "obligations/2/index.html",
+            "obligations/3/index.html",
+            "obligations/index.html"
+        ]
+    );
+    // GEN-0000's version in force states 16 of them; without them 189 fit on two pages.
+    let csv = String::from_utf8(served(&p)["obligations.csv"].clone()).unwrap();
+    let versions: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("gen-0000-"))
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(versions.len(), 16);
+    let file = format!("content/gen/doc-0000/v{}.md", versions[0]);
+    let text = std::fs::read_to_string(root.join(&file)).unwrap();
+    std::fs::write(root.join(&file), text.replace("shall", "will")).unwrap();
+    let outcome = p.apply(&[root.join(&file)]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome
+        .changed
+        .contains(&"obligations/3/index.html".to_owned()));
+    assert_eq!(
+        pages(&p),
+        ["obligations/2/index.html", "obligations/index.html"]
+    );
     assert_same_as_build(&p);
 }

@@ -267,8 +267,9 @@ impl Dirty {
                 self.statuses.contains(&pi)
             }
             Job::Page(i) => self.pages.contains(&i),
-            // The register reads every version in force.
-            Job::Obligations | Job::Party(_) => self.home,
+            // The register, every page of it and of each party, and its exports read
+            // every version in force.
+            Job::Obligations { .. } | Job::ObligationsFiles | Job::Party { .. } => self.home,
             Job::Search => false,
         }
     }
@@ -293,12 +294,14 @@ impl Job {
             Job::Phase { .. } => "phase.html",
             Job::Decisions(_) => "decisions.html",
             Job::Page(_) => "page.html",
-            Job::Obligations => "obligations.html",
-            Job::Party(_) => "party.html",
+            Job::Obligations { .. } => "obligations.html",
+            Job::Party { .. } => "party.html",
             Job::Search => "search.html",
-            Job::DocFiles { .. } | Job::SiteFeed | Job::TraceFiles(_) | Job::StatusFiles(_) => {
-                return None
-            }
+            Job::DocFiles { .. }
+            | Job::SiteFeed
+            | Job::TraceFiles(_)
+            | Job::StatusFiles(_)
+            | Job::ObligationsFiles => return None,
         })
     }
 }
@@ -360,6 +363,38 @@ mod tests {
                 .collect(),
             statics: Vec::new(),
         }
+    }
+
+    #[test]
+    fn every_page_of_the_register_is_dirty_when_the_register_is() {
+        let register = [
+            Job::ObligationsFiles,
+            Job::Obligations { page: 0 },
+            Job::Obligations { page: 7 },
+            Job::Party { party: 0, page: 0 },
+            Job::Party { party: 2, page: 3 },
+        ];
+        // An edit to any version in force reaches the home page and the register alike.
+        let edited = Dirty {
+            home: true,
+            ..Dirty::default()
+        };
+        assert!(register.iter().all(|j| edited.covers(j)));
+        assert!(!register.iter().any(|j| Dirty::default().covers(j)));
+        // A template edit: every page of what uses it, and not the exports.
+        let template = |name: &str| Dirty {
+            templates: HashSet::from([name.to_owned()]),
+            ..Dirty::default()
+        };
+        let covered = |d: &Dirty| register.iter().map(|j| d.covers(j)).collect::<Vec<_>>();
+        assert_eq!(
+            covered(&template("obligations.html")),
+            [false, true, true, false, false]
+        );
+        assert_eq!(
+            covered(&template("party.html")),
+            [false, false, false, true, true]
+        );
     }
 
     #[test]
