@@ -175,10 +175,33 @@ pub fn build(
     let (schema, f) = schema();
     let index = Index::create_in_dir(&tmp, schema).map_err(|e| write_err(e.to_string()))?;
     index.tokenizers().register(ANALYZER, analyzer());
+    add_records(&index, f, records).map_err(write_err)?;
+    let manifest = manifest(records, parties, fingerprint);
+    let json = serde_json::to_string_pretty(&manifest).map_err(|e| write_err(e.to_string()))?;
+    fs::write(tmp.join(MANIFEST), json).map_err(|e| write_err(e.to_string()))?;
+    let old = sibling(dir, &format!("old-{}-{}", std::process::id(), unique()));
+    if dir.exists() {
+        fs::rename(dir, &old).map_err(|e| write_err(e.to_string()))?;
+    }
+    let swapped = fs::rename(&tmp, dir);
+    let _ = fs::remove_dir_all(&old);
+    match swapped {
+        Ok(()) => Ok(()),
+        // Another build put its index in place first; it is as new as this one.
+        Err(_) if dir.join(MANIFEST).exists() => {
+            let _ = fs::remove_dir_all(&tmp);
+            Ok(())
+        }
+        Err(e) => Err(write_err(e.to_string())),
+    }
+}
+
+/// Writes `records` into `index` and commits them.
+fn add_records(index: &Index, f: Fields, records: &[Record]) -> Result<(), String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, 50_000_000 * threads)
-        .map_err(|e| write_err(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     for r in records {
         // A page that is not a clause is searched with a lower weight.
@@ -213,15 +236,15 @@ pub fn build(
         for p in &r.phase {
             d.add_text(f.phase, p.to_lowercase());
         }
-        writer
-            .add_document(d)
-            .map_err(|e| write_err(e.to_string()))?;
+        writer.add_document(d).map_err(|e| e.to_string())?;
     }
-    writer.commit().map_err(|e| write_err(e.to_string()))?;
-    writer
-        .wait_merging_threads()
-        .map_err(|e| write_err(e.to_string()))?;
-    let manifest = Manifest {
+    writer.commit().map_err(|e| e.to_string())?;
+    writer.wait_merging_threads().map_err(|e| e.to_string())
+}
+
+/// The manifest of an index of `records`.
+fn manifest(records: &[Record], parties: &[Party], fingerprint: String) -> Manifest {
+    Manifest {
         format: FORMAT,
         fingerprint,
         records: records.len(),
@@ -234,23 +257,6 @@ pub fn build(
                     .collect(),
             })
             .collect(),
-    };
-    let json = serde_json::to_string_pretty(&manifest).map_err(|e| write_err(e.to_string()))?;
-    fs::write(tmp.join(MANIFEST), json).map_err(|e| write_err(e.to_string()))?;
-    let old = sibling(dir, &format!("old-{}-{}", std::process::id(), unique()));
-    if dir.exists() {
-        fs::rename(dir, &old).map_err(|e| write_err(e.to_string()))?;
-    }
-    let swapped = fs::rename(&tmp, dir);
-    let _ = fs::remove_dir_all(&old);
-    match swapped {
-        Ok(()) => Ok(()),
-        // Another build put its index in place first; it is as new as this one.
-        Err(_) if dir.join(MANIFEST).exists() => {
-            let _ = fs::remove_dir_all(&tmp);
-            Ok(())
-        }
-        Err(e) => Err(write_err(e.to_string())),
     }
 }
 
@@ -341,6 +347,27 @@ impl SearchIndex {
             reader,
             fields,
             manifest,
+        })
+    }
+
+    /// An index of `records` held in memory and never written, with the schema, words
+    /// and queries of one [`build`] writes: for tests and fuzzing, where a folder would
+    /// only be in the way. Its fingerprint is empty, so it is stale for any project.
+    pub fn in_memory(records: &[Record], parties: &[Party]) -> Result<SearchIndex, SearchError> {
+        let write_err = |why: String| SearchError::Write {
+            path: "(memory)".to_owned(),
+            why,
+        };
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(ANALYZER, analyzer());
+        add_records(&index, fields, records).map_err(write_err)?;
+        let reader = index.reader().map_err(|e| write_err(e.to_string()))?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            manifest: manifest(records, parties, String::new()),
         })
     }
 
