@@ -695,6 +695,12 @@ fn fuzz_targets_hold_on_their_seed_corpus() {
                 "what must Users do before UIT? who approves PIT completion".into(),
                 vec![],
             ),
+            // Each phrase is cut from the word it runs into, a space more each time, and
+            // the last words make room.
+            "phrases-into-words-at-the-limit" => (
+                vec!["\"a\" b"; 83].join(" "),
+                vec!["the query was cut to its first 500 characters"],
+            ),
             "long-10000" => {
                 assert!(!outcome.hits.is_empty());
                 (

@@ -365,7 +365,7 @@ const NEVER_LEFT: &[char] = &[
 
 /// Query repair and search: the input (read as UTF-8, lossily) is what a person typed.
 /// The repaired query holds no control character, markup or query syntax that search
-/// does not offer, balances its quotes, keeps to the length limit, and is its own
+/// does not offer, balances its quotes, keeps within the length limit, and is its own
 /// repair (repairing it again changes nothing and says nothing).
 /// The whole search then runs on a tiny index with the first byte choosing filters:
 /// tantivy's query parser reads the repaired query without an error, the search
@@ -378,7 +378,8 @@ pub fn search_query(data: &[u8]) -> attest::search::SearchOutcome {
     let c = clean(&raw);
     assert!(
         c.text.chars().count() <= MAX_QUERY_CHARS,
-        "longer than the limit"
+        "longer than the limit: {:?}",
+        c.text
     );
     assert!(
         !c.text

@@ -63,10 +63,9 @@ pub struct Cleaned {
 pub fn clean(raw: &str) -> Cleaned {
     let mut notes = Vec::new();
     let mut text: String = raw.chars().take(MAX_QUERY_CHARS).collect();
-    if raw.chars().nth(MAX_QUERY_CHARS).is_some() {
-        notes.push(format!(
-            "the query was cut to its first {MAX_QUERY_CHARS} characters"
-        ));
+    let cut = raw.chars().nth(MAX_QUERY_CHARS).is_some();
+    if cut {
+        notes.push(cut_note());
     }
     if text.chars().any(|c| c.is_control()) {
         notes.push("control characters in the query were ignored".to_owned());
@@ -102,7 +101,7 @@ pub fn clean(raw: &str) -> Cleaned {
     // Words only: `+`/`-` must start a word to mean anything; AND, OR and NOT are
     // ordinary words here.
     let mut lone = false;
-    let words: Vec<String> = split_keeping_phrases(&text)
+    let mut words: Vec<String> = split_keeping_phrases(&text)
         .into_iter()
         .filter_map(|w| {
             let bare = w.trim_start_matches(['+', '-']);
@@ -129,6 +128,18 @@ pub fn clean(raw: &str) -> Cleaned {
             "a `+` or `-` on its own was ignored: put it right before a word. {SYNTAX}"
         ));
     }
+    // A space between a phrase and the word it ran into can take a query at the limit
+    // past it: the last words go.
+    let mut text = words.join(" ");
+    if text.chars().count() > MAX_QUERY_CHARS {
+        while text.chars().count() > MAX_QUERY_CHARS {
+            words.pop();
+            text = words.join(" ");
+        }
+        if !cut {
+            notes.push(cut_note());
+        }
+    }
     if !words.is_empty() && words.iter().all(|w| w.starts_with('-')) {
         notes.push(format!(
             "every word was excluded with `-`, so there is nothing to search for. {SYNTAX}"
@@ -138,10 +149,11 @@ pub fn clean(raw: &str) -> Cleaned {
             notes,
         };
     }
-    Cleaned {
-        text: words.join(" "),
-        notes,
-    }
+    Cleaned { text, notes }
+}
+
+fn cut_note() -> String {
+    format!("the query was cut to its first {MAX_QUERY_CHARS} characters")
 }
 
 /// Splits on white space into words and `"quoted phrases"` (each with any `+` or `-`
@@ -264,6 +276,18 @@ mod tests {
             assert_eq!(c.notes, Vec::<String>::new(), "{typed:?}");
             assert_eq!(parse_errors(&c.text), Vec::<String>::new(), "{typed:?}");
         }
+    }
+
+    #[test]
+    fn a_repaired_query_stays_within_the_limit() {
+        // 500 characters, each phrase running into a word: cutting them apart takes a
+        // space each, and the last words go to make room.
+        let typed = "\"a\"b".repeat(125);
+        let c = clean(&typed);
+        assert_eq!(c.text, vec!["\"a\" b"; 83].join(" "));
+        assert_eq!(c.text.chars().count(), 497);
+        assert_eq!(c.notes, ["the query was cut to its first 500 characters"]);
+        assert_eq!(clean(&c.text).text, c.text);
     }
 
     #[test]
