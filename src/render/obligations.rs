@@ -299,8 +299,9 @@ pub struct PartyInfo {
     pub aliases: Vec<String>,
 }
 
-/// Where each of `sections` (their row positions and anchors) begins, seen from page
-/// `page` of the list at `url` (which makes a page's URL).
+/// A link to where each of `sections` (their rows' positions) begins, named by `names`
+/// (each section's name and anchor), as seen from page `page` of a list whose pages'
+/// URLs `url` makes.
 fn section_links(
     sections: &[Vec<usize>],
     names: impl Iterator<Item = (String, String)>,
