@@ -86,7 +86,10 @@ fn assert_search_bundle(dir: &Path) {
     }
     // One filter index each for kind, document, party, modality and phase; none for
     // `current`, which would be every query's (only current versions are indexed).
-    let filters = files.iter().filter(|x| x.starts_with("pagefind/filter/")).count();
+    let filters = files
+        .iter()
+        .filter(|x| x.starts_with("pagefind/filter/"))
+        .count();
     assert_eq!(filters, 5, "{files:?}");
 }
 

@@ -652,6 +652,67 @@ fn fuzz_targets_hold_on_their_seed_corpus() {
     // With no input every table takes its valid default: the trace builds clean.
     let defaults = fuzz_bodies::TRACE_DEFAULTS.join(fuzz_bodies::SEPARATOR);
     assert_eq!(codes(defaults.as_bytes()), Vec::<&str>::new());
+
+    // Queries: each seed is repaired, searched and printed (the body's own checks), and
+    // says exactly what became of it: the query searched and the notes' first sentences.
+    for (name, data) in seeds("search_query") {
+        let outcome = fuzz_bodies::search_query(&data);
+        let seed = name.rsplit('/').next().unwrap_or(&name);
+        let notes: Vec<&str> = outcome
+            .notes
+            .iter()
+            .map(|n| n.split(". ").next().unwrap_or(n))
+            .collect();
+        let (unmatched, lone, special) = (
+            "an unmatched quote was ignored",
+            "a `+` or `-` on its own was ignored: put it right before a word",
+            "characters with no meaning in a search were ignored",
+        );
+        let expected: (String, Vec<&str>) = match seed {
+            "unbalanced-quotes" => ("\"Testing Window\" exit criteria".into(), vec![unmatched]),
+            "quote-inside-words" => (
+                "a \"b c\" d \"\" +\"Test Completion\"".into(),
+                vec![unmatched, lone],
+            ),
+            "phrase-into-word" => (
+                "\"Test Completion\" report a \" \" x \"PIT exit\" criteria \"a\" \"b\"".into(),
+                vec![],
+            ),
+            "lone-operators" => ("-PIT +and or not in to".into(), vec![lone]),
+            "control-chars" => (
+                "Testing 31m Issue exit".into(),
+                vec!["control characters in the query were ignored", special],
+            ),
+            "html" => (
+                "img src=x onerror=alert 1 script alert \"x\" script amp; b exit b criteria".into(),
+                vec!["markup in the query was read as words", special],
+            ),
+            "tantivy-syntax" => (
+                "title PIT 3 a to b x to y body \"exit\" 2 fuzz 1 a a or b x y z s t".into(),
+                vec![special],
+            ),
+            "who-must" => (
+                "what must Users do before UIT? who approves PIT completion".into(),
+                vec![],
+            ),
+            // Each phrase is cut from the word it runs into, a space more each time, and
+            // the last words make room.
+            "phrases-into-words-at-the-limit" => (
+                vec!["\"a\" b"; 83].join(" "),
+                vec!["the query was cut to its first 500 characters"],
+            ),
+            "long-10000" => {
+                assert!(!outcome.hits.is_empty());
+                (
+                    vec!["PIT"; 125].join(" "),
+                    vec!["the query was cut to its first 500 characters"],
+                )
+            }
+            // Not UTF-8, and letters beyond ASCII: the body's checks only.
+            _ => continue,
+        };
+        assert_eq!((outcome.query, notes), expected, "{seed}");
+    }
 }
 
 proptest! {
@@ -669,5 +730,8 @@ proptest! {
         fuzz_bodies::html_links(soup.as_bytes());
         fuzz_bodies::csv_tables(text.as_bytes());
         fuzz_bodies::csv_tables(&data);
+        fuzz_bodies::search_query(&data);
+        fuzz_bodies::search_query(text.as_bytes());
+        fuzz_bodies::search_query(soup.as_bytes());
     }
 }

@@ -92,7 +92,10 @@ fn a_control_character_in_text_is_published_as_a_replacement_character() {
     for (path, bytes) in snapshot(&public) {
         let Some(bytes) = bytes else { continue };
         if path.ends_with(".html") || path.ends_with(".xml") {
-            assert!(!bytes.iter().any(|&b| b == 0 || b == 7), "{path} holds a control byte");
+            assert!(
+                !bytes.iter().any(|&b| b == 0 || b == 7),
+                "{path} holds a control byte"
+            );
         }
     }
 }

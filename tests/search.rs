@@ -341,9 +341,15 @@ fn obligations_register_and_exports() {
     assert_eq!(row["modality"], "shall");
     assert_eq!(row["text"], "The SEC Panel, supported by the TAG, shall decide whether the SIT exit criteria in the FSM TAD have been met.");
 
-    // The register lists each party, and each party has its page.
+    // The register lists each party, and each party has its page. Its 166 rows take two
+    // pages: Users come on the second, and the first's contents link there.
     let register = read(&public, "obligations/index.html");
-    assert!(register.contains("<h2 class=\"heading-m\" id=\"party-users\">Users</h2>"));
+    assert!(register.contains(
+        "<a class=\"contents-list__link\" href=\"/obligations/2/#party-users\">Users</a>"
+    ));
+    let register_2 = read(&public, "obligations/2/index.html");
+    assert!(register_2.contains("<h2 class=\"heading-m\" id=\"party-users\">Users</h2>"));
+    assert!(!public.join("obligations/3").exists());
     let users = read(&public, "obligations/users/index.html");
     assert!(users.contains("<h1 class=\"heading-l\">Everything Users must do</h1>"));
     assert!(
@@ -370,4 +376,201 @@ fn every_page_has_the_search_box_and_the_search_page_its_form() {
     assert!(search.contains("<option value=\"users\">Users</option>"));
     assert!(search.contains("Searches the version in force of each document, or its latest draft while none is in force."));
     assert!(public.join("pagefind/pagefind.js").exists());
+}
+
+/// Parties for a generated corpus. The generated text names DCC and Users now and then;
+/// `team`'s names are common words of that text, so it is bound by more than a page of
+/// obligations and its own page is paged too.
+const GENERATED_PARTIES: &str = "
+[[parties]]
+id = \"dcc\"
+name = \"DCC\"
+
+[[parties]]
+id = \"users\"
+name = \"Users\"
+aliases = [\"User\"]
+
+[[parties]]
+id = \"team\"
+name = \"Test Team\"
+aliases = [\"the\", \"each\", \"data\", \"testing\", \"evidence\", \"phase\"]
+";
+
+/// The pages of a paged list whose first page is at the folder `first` of `public`
+/// (`obligations/`): `first/index.html`, `first/2/index.html` ... as far as they go.
+fn list_pages(public: &Path, first: &str) -> Vec<String> {
+    let mut out = vec![read(public, &format!("{first}index.html"))];
+    while public
+        .join(format!("{first}{}/index.html", out.len() + 1))
+        .exists()
+    {
+        out.push(read(
+            public,
+            &format!("{first}{}/index.html", out.len() + 1),
+        ));
+    }
+    out
+}
+
+/// The ids of the register rows (`<tr id="...">`) of a page, in order.
+fn row_ids(html: &str) -> Vec<String> {
+    main_of(html)
+        .split("<tr id=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+/// The items of a page's pagination, one a line.
+fn pagination_items(html: &str) -> Vec<&str> {
+    lines_with(between(html, "<nav class=\"pagination\"", "</nav>"), "<li")
+}
+
+#[test]
+fn the_obligations_register_is_paged_like_the_matrix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    attest::corpus::generate(root, &attest::corpus::Spec::pages(150, 1)).unwrap();
+    append(root, "content/site.toml", GENERATED_PARTIES.as_bytes());
+    let (diags, code) = check_json(root);
+    assert_eq!((diags.to_string(), code), ("[]".to_owned(), 0));
+    build_ok(root, &[]);
+    let public = root.join("public");
+
+    // The exports hold every row: 231, in document and clause order.
+    let csv = read(&public, "obligations.csv");
+    let csv_ids: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    let json: Value = serde_json::from_str(&read(&public, "obligations.json")).unwrap();
+    let json = json.as_array().unwrap();
+    assert_eq!(csv_ids.len(), 231);
+    assert_eq!(json.len(), 231, "a CSV record spans lines");
+    let party_of = |id: &str| {
+        json.iter().find(|r| r["id"] == id).unwrap()["party"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+
+    // 231 rows, 100 a page: three pages, and the rows of the three are the CSV's, each
+    // once, grouped by party in site.toml's order and then those that name none.
+    let pages = list_pages(&public, "obligations/");
+    assert_eq!(pages.len(), 3);
+    let rows: Vec<Vec<String>> = pages.iter().map(|p| row_ids(p)).collect();
+    assert_eq!(
+        rows.iter().map(Vec::len).collect::<Vec<_>>(),
+        [100, 100, 31]
+    );
+    let mut all: Vec<String> = rows.concat();
+    let parties: Vec<String> = all.iter().map(|id| party_of(id)).collect();
+    let mut order = parties.clone();
+    order.dedup();
+    assert_eq!(order, ["dcc", "users", "team", ""]);
+    all.sort();
+    let mut expected = csv_ids.clone();
+    expected.sort();
+    assert_eq!(all, expected);
+
+    // Each page says which it is, in its title and above the rows.
+    for (i, p) in pages.iter().enumerate() {
+        let n = i + 1;
+        assert!(
+            p.contains(&format!(
+                "<title>Obligations register (page {n} of 3) – Generated corpus</title>"
+            )),
+            "page {n}"
+        );
+        let (first, last) = [(1, 100), (101, 200), (201, 231)][i];
+        assert!(p.contains(&format!("<p class=\"secondary-text\">Showing obligations {first} to {last} of 231: page {n} of 3.</p>")), "page {n}");
+    }
+    // The links between pages, with the matrix's markup.
+    assert_eq!(
+        pagination_items(&pages[0]),
+        [
+            "<li class=\"pagination__item\"><a href=\"/obligations/\" aria-current=\"page\" aria-label=\"Page 1\">1</a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/2/\" aria-label=\"Page 2\">2</a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/3/\" aria-label=\"Page 3\">3</a></li>",
+            "<li class=\"pagination__next\"><a href=\"/obligations/2/\" rel=\"next\">Next<span class=\"visually-hidden\"> page</span></a></li>",
+        ]
+    );
+    assert_eq!(
+        pagination_items(&pages[1]),
+        [
+            "<li class=\"pagination__prev\"><a href=\"/obligations/\" rel=\"prev\">Previous<span class=\"visually-hidden\"> page</span></a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/\" aria-label=\"Page 1\">1</a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/2/\" aria-current=\"page\" aria-label=\"Page 2\">2</a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/3/\" aria-label=\"Page 3\">3</a></li>",
+            "<li class=\"pagination__next\"><a href=\"/obligations/3/\" rel=\"next\">Next<span class=\"visually-hidden\"> page</span></a></li>",
+        ]
+    );
+    assert_eq!(
+        pagination_items(&pages[2]),
+        [
+            "<li class=\"pagination__prev\"><a href=\"/obligations/2/\" rel=\"prev\">Previous<span class=\"visually-hidden\"> page</span></a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/\" aria-label=\"Page 1\">1</a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/2/\" aria-label=\"Page 2\">2</a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/3/\" aria-current=\"page\" aria-label=\"Page 3\">3</a></li>",
+        ]
+    );
+    // Every page lists every party, linked to where its section starts; a section cut
+    // by a page end carries on at the top of the next.
+    assert_eq!(
+        lines_with(
+            between(&pages[1], "<nav class=\"contents-list\"", "</nav>"),
+            "<li"
+        ),
+        [
+            "<li class=\"contents-list__item\"><a class=\"contents-list__link\" href=\"/obligations/#party-dcc\">DCC</a> <span class=\"secondary-text\">(12)</span></li>",
+            "<li class=\"contents-list__item\"><a class=\"contents-list__link\" href=\"/obligations/#party-users\">Users</a> <span class=\"secondary-text\">(21)</span></li>",
+            "<li class=\"contents-list__item\"><a class=\"contents-list__link\" href=\"/obligations/#party-team\">Test Team</a> <span class=\"secondary-text\">(115)</span></li>",
+            "<li class=\"contents-list__item\"><a class=\"contents-list__link\" href=\"#no-party\">No party named</a> <span class=\"secondary-text\">(83)</span></li>",
+        ]
+    );
+    assert!(pages[1].contains("<h2 class=\"heading-m\" id=\"party-team\">Test Team <span class=\"secondary-text\">(continued)</span></h2>"));
+    assert!(pages[1].contains("<h2 class=\"heading-m\" id=\"no-party\">No party named</h2>"));
+    assert!(!public.join("obligations/4").exists());
+
+    // A party's page is paged the same way: Test Team's 115 on two pages, the others'
+    // on one, with no page links.
+    for (party, count, n) in [("dcc", 12, 1), ("users", 21, 1), ("team", 115, 2)] {
+        let pages = list_pages(&public, &format!("obligations/{party}/"));
+        assert_eq!(pages.len(), n, "{party}");
+        let rows: Vec<Vec<String>> = pages.iter().map(|p| row_ids(p)).collect();
+        assert!(rows.iter().all(|r| r.len() <= 100), "{party}");
+        let mut all = rows.concat();
+        all.sort();
+        let mut mine: Vec<String> = csv_ids
+            .iter()
+            .filter(|id| party_of(id) == party)
+            .cloned()
+            .collect();
+        mine.sort();
+        assert_eq!(mine.len(), count, "{party}");
+        assert_eq!(all, mine, "{party}");
+        if n == 1 {
+            assert!(!pages[0].contains("class=\"pagination\""), "{party}");
+            assert!(!pages[0].contains("(page 1 of"), "{party}");
+        }
+    }
+    let team = list_pages(&public, "obligations/team/");
+    assert_eq!(
+        pagination_items(&team[1]),
+        [
+            "<li class=\"pagination__prev\"><a href=\"/obligations/team/\" rel=\"prev\">Previous<span class=\"visually-hidden\"> page</span></a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/team/\" aria-label=\"Page 1\">1</a></li>",
+            "<li class=\"pagination__item\"><a href=\"/obligations/team/2/\" aria-current=\"page\" aria-label=\"Page 2\">2</a></li>",
+        ]
+    );
+    assert!(team[1]
+        .contains("<title>Everything Test Team must do (page 2 of 2) – Generated corpus</title>"));
+    assert!(team[1].contains("<h2 class=\"heading-m\" id=\"binding\">Must do, or must not do <span class=\"secondary-text\">(115, continued)</span></h2>"));
+    assert!(team[1].contains("<li class=\"contents-list__item\"><a class=\"contents-list__link\" href=\"/obligations/team/#binding\">Must do, or must not do</a> <span class=\"secondary-text\">(115)</span></li>"));
+
+    // Every link of the site resolves, the pages' anchors included.
+    let (broken, _) = broken_links(&public, "/");
+    assert_eq!(broken, []);
 }

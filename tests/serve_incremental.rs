@@ -75,8 +75,8 @@ fn assert_same_as_build(p: &Preview) {
 /// Jobs of the minimal fixture: home, 404, programme; P-SVTAD's two versions,
 /// history, clauses, exports and two redlines; P-TAD's version, history, clauses and
 /// exports; the accessibility page; the site feed.
-// ... and the obligations register, one page a party, and the search page.
-const TOTAL_JOBS: usize = 3 + 7 + 4 + 1 + 1 + 3;
+// ... and the obligations register, its exports, one page a party, and the search page.
+const TOTAL_JOBS: usize = 3 + 7 + 4 + 1 + 1 + 4;
 
 fn new_preview(root: &Path) -> Preview {
     let (p, outcome) = Preview::new(opts(root));
@@ -108,10 +108,10 @@ fn editing_one_version_renders_only_the_pages_that_depend_on_it() {
     assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
     // P-SVTAD's pages: two versions, history, clauses, feed and exports, its changes
     // redline and the compare redline of v0.1; and, as the sentence is an obligation of
-    // the version in force, the obligations register and its party page. The home
+    // the version in force, the obligations register, its exports and its party page. The home
     // page, the programme page and the site feed show no body text: untouched. P-TAD
     // cites clauses whose text, not number, changed: untouched.
-    assert_eq!(outcome.jobs, 9);
+    assert_eq!(outcome.jobs, 10);
     assert!(!outcome.changed.contains(&"index.html".to_owned()));
     assert!(!outcome.changed.contains(&"feed.xml".to_owned()));
     assert!(outcome
@@ -275,8 +275,9 @@ fn a_template_change_renders_the_pages_that_use_it() {
     )
     .unwrap();
     let outcome = p.apply(&[root.join("templates/base.html")]);
-    // Every job but the feeds and exports (one a document, one for the site).
-    assert_eq!(outcome.jobs, TOTAL_JOBS - 3);
+    // Every job but the feeds and exports (one a document, one for the site, the
+    // register's).
+    assert_eq!(outcome.jobs, TOTAL_JOBS - 4);
     assert_same_as_build(&p);
 }
 
@@ -507,10 +508,54 @@ fn a_change_to_every_page_serves_the_open_pages_first() {
     assert_eq!(*told.borrow(), [first.map(String::from).to_vec()]);
     assert!(seen.borrow().contains("<p>Preview</p><main"));
     // Then every other page, as before.
-    assert_eq!(outcome.jobs, TOTAL_JOBS - 3);
+    assert_eq!(outcome.jobs, TOTAL_JOBS - 4);
     assert!(first
         .iter()
         .all(|f| outcome.changed.contains(&f.to_string())));
     assert!(outcome.changed.len() > first.len());
+    assert_same_as_build(&p);
+}
+
+#[test]
+fn the_register_drops_a_page_its_rows_no_longer_fill() {
+    // 150 generated version pages: 205 obligations, three register pages.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path();
+    attest::corpus::generate(root, &attest::corpus::Spec::pages(150, 1)).unwrap();
+    let mut p = new_preview(root);
+    let pages = |p: &Preview| -> Vec<String> {
+        served(p)
+            .into_keys()
+            .filter(|k| k.starts_with("obligations/"))
+            .collect()
+    };
+    assert_eq!(
+        pages(&p),
+        [
+            "obligations/2/index.html",
+            "obligations/3/index.html",
+            "obligations/index.html"
+        ]
+    );
+    // GEN-0000's version in force states 16 of them; without them 189 fit on two pages.
+    let csv = String::from_utf8(served(&p)["obligations.csv"].clone()).unwrap();
+    let versions: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.starts_with("gen-0000-"))
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(versions.len(), 16);
+    let file = format!("content/gen/doc-0000/v{}.md", versions[0]);
+    let text = std::fs::read_to_string(root.join(&file)).unwrap();
+    std::fs::write(root.join(&file), text.replace("shall", "will")).unwrap();
+    let outcome = p.apply(&[root.join(&file)]);
+    assert!(!outcome.failed(), "{:?}", outcome.diagnostics);
+    assert!(outcome
+        .changed
+        .contains(&"obligations/3/index.html".to_owned()));
+    assert_eq!(
+        pages(&p),
+        ["obligations/2/index.html", "obligations/index.html"]
+    );
     assert_same_as_build(&p);
 }

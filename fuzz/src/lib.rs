@@ -292,3 +292,158 @@ pub fn csv_tables(data: &[u8]) -> Vec<Diagnostic> {
     ctd.trace = trace;
     run(&sources)
 }
+
+/// The committed search settings (boosts and synonyms), so that queries are expanded as
+/// `attest search` expands them.
+const SEARCH_SETTINGS: &str = include_str!("../../search-index/settings.toml");
+
+/// A record of the tiny index the `search_query` target searches.
+fn record(
+    title: &str,
+    body: &str,
+    clause: &str,
+    party: &[&str],
+    modality: &[&str],
+    current: bool,
+) -> attest::search::Record {
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect();
+    attest::search::Record {
+        title: title.to_owned(),
+        body: body.to_owned(),
+        document: if clause.is_empty() { "" } else { "P-TAD" }.to_owned(),
+        document_title: "A TAD".to_owned(),
+        kind: if clause.is_empty() { "page" } else { "tad" }.to_owned(),
+        version: if clause.is_empty() { "" } else { "1.0" }.to_owned(),
+        clause: clause.to_owned(),
+        heading: "Testing".to_owned(),
+        party: owned(party),
+        modality: owned(modality),
+        phase: vec!["PIT".to_owned()],
+        url: format!("/p/tad/#clause-{clause}"),
+        current,
+        in_force: current,
+        status: "Approved".to_owned(),
+    }
+}
+
+/// A tiny index held in memory, and the committed settings, made once per process.
+fn search_index() -> &'static (attest::search::SearchIndex, attest::search::Settings) {
+    static INDEX: OnceLock<(attest::search::SearchIndex, attest::search::Settings)> =
+        OnceLock::new();
+    INDEX.get_or_init(|| {
+        let records = [
+            record("2.1 Testing", "DCC shall record every Testing Issue found in Pre-Integration Testing (PIT) within 2 working days.", "2.1", &["dcc"], &["shall"], true),
+            record("2.2 Exit", "Users may submit a Test Completion Report; the TAB shall decide whether the exit criteria are met. «Unicode» ünïcödé 日本語 text.", "2.2", &["users", "tab"], &["may", "shall"], true),
+            record("2.2 Exit", "An earlier wording: Users must submit a report.", "2.2", &["users"], &["must"], false),
+            record("Accessibility", "How accessible this site is, and who to ask: <b>not markup</b> & \"quoted\" words.", "", &[], &[], true),
+        ];
+        let parties = [
+            attest::model::Party {
+                id: "dcc".to_owned(),
+                name: "DCC".to_owned(),
+                aliases: vec!["the Data Communications Company".to_owned()],
+            },
+            attest::model::Party {
+                id: "users".to_owned(),
+                name: "Users".to_owned(),
+                aliases: Vec::new(),
+            },
+        ];
+        let index = attest::search::SearchIndex::in_memory(&records, &parties)
+            .expect("a tiny index builds in memory");
+        let settings =
+            attest::search::Settings::parse(SEARCH_SETTINGS).expect("the committed settings parse");
+        (index, settings)
+    })
+}
+
+/// Characters [`attest::search::query::clean`] must never leave in a query: those of
+/// tantivy's query language that `attest search` does not offer, and markup.
+const NEVER_LEFT: &[char] = &[
+    '<', '>', '&', ':', '^', '[', ']', '{', '}', '(', ')', '~', '*', '\\', '!', '\'', '`', '$', '/',
+];
+
+/// Query repair and search: the input (read as UTF-8, lossily) is what a person typed.
+/// The repaired query holds no control character, markup or query syntax that search
+/// does not offer, balances its quotes, keeps within the length limit, and is its own
+/// repair (repairing it again changes nothing and says nothing).
+/// The whole search then runs on a tiny index with the first byte choosing filters:
+/// tantivy's query parser reads the repaired query without an error, the search
+/// answers, and its results print (highlights inside their snippet).
+/// Returns the outcome.
+pub fn search_query(data: &[u8]) -> attest::search::SearchOutcome {
+    use attest::search::query::{clean, MAX_QUERY_CHARS};
+
+    let raw = String::from_utf8_lossy(data);
+    let c = clean(&raw);
+    assert!(
+        c.text.chars().count() <= MAX_QUERY_CHARS,
+        "longer than the limit: {:?}",
+        c.text
+    );
+    assert!(
+        !c.text
+            .chars()
+            .any(|ch| ch.is_control() || NEVER_LEFT.contains(&ch)),
+        "{raw:?} left {:?}",
+        c.text
+    );
+    assert_eq!(
+        c.text.matches('"').count() % 2,
+        0,
+        "{raw:?} left {:?}",
+        c.text
+    );
+    assert_eq!(c.text.trim(), c.text, "{raw:?} left {:?}", c.text);
+    let again = clean(&c.text);
+    assert_eq!(again.text, c.text, "repairing {raw:?} twice");
+    assert_eq!(again.notes, Vec::<String>::new(), "repairing {:?}", c.text);
+
+    let (index, settings) = search_index();
+    let flags = data.first().copied().unwrap_or(0);
+    let mut q = attest::search::Query::new(raw.as_ref());
+    q.all_versions = flags & 1 != 0;
+    q.limit = usize::from(flags >> 5) + 1;
+    if flags & 2 != 0 {
+        q.filters.party = Some("users".to_owned());
+    }
+    if flags & 4 != 0 {
+        q.filters.kind = Some("tad".to_owned());
+    }
+    if flags & 8 != 0 {
+        q.filters.modality = Some("shall".to_owned());
+    }
+    if flags & 16 != 0 {
+        q.filters.phase = Some("PIT".to_owned());
+    }
+    let outcome = index
+        .search(&q, settings)
+        .expect("a search never fails on what was typed");
+    assert_eq!(outcome.query, c.text);
+    // The repaired query is read as written: the only note search adds is that there
+    // is nothing to search for.
+    let mut notes = c.notes.clone();
+    if c.text.is_empty() {
+        notes.push(format!(
+            "there are no words to search for. {}",
+            attest::search::query::SYNTAX
+        ));
+    }
+    assert_eq!(outcome.notes, notes, "searching {raw:?} as {:?}", c.text);
+    assert!(outcome.hits.len() <= q.limit && outcome.hits.len() <= outcome.total);
+    for h in &outcome.hits {
+        for &(a, b) in &h.highlights {
+            assert!(
+                a <= b
+                    && b <= h.snippet.len()
+                    && h.snippet.is_char_boundary(a)
+                    && h.snippet.is_char_boundary(b),
+                "highlight {a}..{b} outside {:?}",
+                h.snippet
+            );
+        }
+    }
+    attest::search::render_human(&outcome, false);
+    attest::search::render_human(&outcome, true);
+    outcome
+}

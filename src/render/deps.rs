@@ -326,8 +326,9 @@ impl Dirty {
                 self.statuses.contains(&pi)
             }
             Job::Page(i) => self.pages.contains(&i),
-            // The register reads every version in force.
-            Job::Obligations | Job::Party(_) => self.obligations,
+            // The register, every page of it and of each party, and its exports read
+            // the obligations of every version in force.
+            Job::Obligations { .. } | Job::ObligationsFiles | Job::Party { .. } => self.obligations,
             Job::Search => false,
         }
     }
@@ -352,12 +353,14 @@ impl Job {
             Job::Phase { .. } => "phase.html",
             Job::Decisions(_) => "decisions.html",
             Job::Page(_) => "page.html",
-            Job::Obligations => "obligations.html",
-            Job::Party(_) => "party.html",
+            Job::Obligations { .. } => "obligations.html",
+            Job::Party { .. } => "party.html",
             Job::Search => "search.html",
-            Job::DocFiles { .. } | Job::SiteFeed | Job::TraceFiles(_) | Job::StatusFiles(_) => {
-                return None
-            }
+            Job::DocFiles { .. }
+            | Job::SiteFeed
+            | Job::TraceFiles(_)
+            | Job::StatusFiles(_)
+            | Job::ObligationsFiles => return None,
         })
     }
 }
@@ -419,6 +422,44 @@ mod tests {
                 .collect(),
             statics: Vec::new(),
         }
+    }
+
+    #[test]
+    fn every_page_of_the_register_is_dirty_when_the_register_is() {
+        let register = [
+            Job::ObligationsFiles,
+            Job::Obligations { page: 0 },
+            Job::Obligations { page: 7 },
+            Job::Party { party: 0, page: 0 },
+            Job::Party { party: 2, page: 3 },
+        ];
+        // An edit to an obligation of a version in force reaches every part of it; one
+        // that reaches the home page alone (a summary) none.
+        let edited = Dirty {
+            obligations: true,
+            ..Dirty::default()
+        };
+        assert!(register.iter().all(|j| edited.covers(j)));
+        let summary = Dirty {
+            home: true,
+            ..Dirty::default()
+        };
+        assert!(!register.iter().any(|j| summary.covers(j)));
+        assert!(!register.iter().any(|j| Dirty::default().covers(j)));
+        // A template edit: every page of what uses it, and not the exports.
+        let template = |name: &str| Dirty {
+            templates: HashSet::from([name.to_owned()]),
+            ..Dirty::default()
+        };
+        let covered = |d: &Dirty| register.iter().map(|j| d.covers(j)).collect::<Vec<_>>();
+        assert_eq!(
+            covered(&template("obligations.html")),
+            [false, true, true, false, false]
+        );
+        assert_eq!(
+            covered(&template("party.html")),
+            [false, false, false, true, true]
+        );
     }
 
     #[test]

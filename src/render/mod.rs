@@ -12,6 +12,7 @@ mod highlight;
 pub mod history;
 mod markdown;
 pub mod obligations;
+pub mod paging;
 mod sanitize;
 pub mod search;
 pub mod status;
@@ -198,10 +199,17 @@ pub enum Job {
     StatusFiles(usize),
     Page(usize),
     NotFound,
-    /// The obligations register, its CSV and JSON exports.
-    Obligations,
-    /// Everything one party (an index into `site.toml`'s parties) must do.
-    Party(usize),
+    /// One page of the obligations register.
+    Obligations {
+        page: usize,
+    },
+    /// The register's CSV and JSON exports, every row.
+    ObligationsFiles,
+    /// One page of everything one party (an index into `site.toml`'s parties) must do.
+    Party {
+        party: usize,
+        page: usize,
+    },
     /// The search page.
     Search,
 }
@@ -245,10 +253,18 @@ pub struct Rendered {
 
 /// Every job of the site, in a stable order.
 pub fn jobs(graph: &SiteGraph) -> Vec<Job> {
-    plan(graph).0
+    plan(graph).jobs
 }
 
-fn plan(graph: &SiteGraph) -> (Vec<Job>, Vec<Vec<trace::MatrixView>>) {
+/// The jobs of a site, with what several of them read laid out once: the views of each
+/// programme's matrix and the obligations register.
+struct Plan {
+    jobs: Vec<Job>,
+    views: Vec<Vec<trace::MatrixView>>,
+    register: obligations::Register,
+}
+
+fn plan(graph: &SiteGraph) -> Plan {
     let mut jobs = vec![Job::Home, Job::NotFound];
     for (pi, prog) in graph.site.programmes.iter().enumerate() {
         jobs.push(Job::Programme(pi));
@@ -313,10 +329,18 @@ fn plan(graph: &SiteGraph) -> (Vec<Job>, Vec<Vec<trace::MatrixView>>) {
         jobs.extend([Job::Status(pi), Job::Decisions(pi), Job::StatusFiles(pi)]);
         jobs.extend((0..s.phases.len()).map(|ti| Job::Phase { pi, ti }));
     }
-    jobs.push(Job::Obligations);
-    jobs.extend((0..graph.site.config.parties.len()).map(Job::Party));
+    let register = obligations::Register::of(graph);
+    jobs.push(Job::ObligationsFiles);
+    jobs.extend((0..register.pages()).map(|page| Job::Obligations { page }));
+    for party in 0..graph.site.config.parties.len() {
+        jobs.extend((0..register.party_pages(party)).map(|page| Job::Party { party, page }));
+    }
     jobs.push(Job::Search);
-    (jobs, views)
+    Plan {
+        jobs,
+        views,
+        register,
+    }
 }
 
 /// The HTML of version bodies already rendered, for a caller that renders the same
@@ -358,7 +382,11 @@ pub fn render_jobs(
     let site = site_context(graph);
     let mut base = tera::Context::new();
     base.insert("site", &site);
-    let (mut jobs, views) = plan(graph);
+    let Plan {
+        mut jobs,
+        views,
+        register,
+    } = plan(graph);
     jobs.retain(|j| keep(j));
 
     let highlighter = Highlighter::new();
@@ -382,7 +410,11 @@ pub fn render_jobs(
                 }
                 Ok(())
             };
-            let r = render_job(graph, tera, &base, &md, &views, job, &counted_sink);
+            let read = Read {
+                views: &views,
+                register: &register,
+            };
+            let r = render_job(graph, tera, &base, &md, &read, job, &counted_sink);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(n, total);
             r.err()
@@ -426,16 +458,23 @@ fn site_context(graph: &SiteGraph) -> SiteContext {
     }
 }
 
+/// What jobs read beyond the graph, laid out once by [`plan`].
+struct Read<'a> {
+    views: &'a [Vec<trace::MatrixView>],
+    register: &'a obligations::Register,
+}
+
 fn render_job(
     graph: &SiteGraph,
     tera: &Tera,
     base: &tera::Context,
     md: &MarkdownContext,
-    views: &[Vec<trace::MatrixView>],
+    read: &Read,
     job: &Job,
     sink: &Sink,
 ) -> Result<(), Diagnostic> {
     let b = &graph.base;
+    let views = read.views;
     let file = match *job {
         Job::Home => {
             let page = HomePage {
@@ -750,10 +789,7 @@ fn render_job(
         Job::Matrix { pi, view, page } => {
             let v = &views[pi][view];
             let p = trace::matrix_page(graph, pi, &views[pi], view, page);
-            let mut title = p.heading.clone();
-            if v.pages() > 1 {
-                title.push_str(&format!(" (page {} of {})", page + 1, v.pages()));
-            }
+            let title = paged_title(p.heading.clone(), page + 1, v.pages());
             trace_page(
                 graph,
                 tera,
@@ -891,16 +927,19 @@ fn render_job(
                 &format!("{}/index.html", p.slug),
             )
         }
-        Job::Obligations => {
-            let rows = obligations::rows(graph);
+        Job::ObligationsFiles => {
+            let rows = &read.register.rows;
             let urls = obligations::RegisterUrls::of(b);
-            sink(data_file(b, &urls.csv, obligations::csv(&rows)))?;
-            sink(data_file(b, &urls.json, obligations::json(&rows)))?;
-            let page = obligations::register_page(graph, &rows);
+            sink(data_file(b, &urls.csv, obligations::csv(rows)))?;
+            Ok(data_file(b, &urls.json, obligations::json(rows)))
+        }
+        Job::Obligations { page } => {
+            let p = obligations::register_page(graph, read.register, page);
+            let url = obligations::RegisterUrls::of(b).register_page(page);
             let info = PageInfo::new(
                 graph,
-                "Obligations register".into(),
-                &urls.register,
+                paged_title("Obligations register".into(), p.page_number, p.page_count),
+                &url,
                 Some("Every obligation in the versions in force, by party.".into()),
                 None,
             );
@@ -910,18 +949,21 @@ fn render_job(
                 "obligations.html",
                 &info,
                 &[home_crumb(b)],
-                &page,
-                &out_path(b, &urls.register),
+                &p,
+                &out_path(b, &url),
             )
         }
-        Job::Party(i) => {
-            let rows = obligations::rows(graph);
-            let page = obligations::party_page(graph, i, &rows);
+        Job::Party { party, page } => {
+            let p = obligations::party_page(graph, read.register, party, page);
             let urls = obligations::RegisterUrls::of(b);
-            let url = urls.party(&page.party.id);
+            let url = urls.party_page(&p.party.id, page);
             let info = PageInfo::new(
                 graph,
-                format!("Everything {} must do", page.party.name),
+                paged_title(
+                    format!("Everything {} must do", p.party.name),
+                    p.page_number,
+                    p.page_count,
+                ),
                 &url,
                 None,
                 None,
@@ -939,7 +981,7 @@ fn render_job(
                 "party.html",
                 &info,
                 &crumbs,
-                &page,
+                &p,
                 &out_path(b, &url),
             )
         }
@@ -958,6 +1000,15 @@ fn render_job(
         }
     };
     sink(file?)
+}
+
+/// A page's title, with "(page 2 of 8)" when its list takes more than one page.
+fn paged_title(title: String, page: usize, pages: usize) -> String {
+    if pages > 1 {
+        format!("{title} (page {page} of {pages})")
+    } else {
+        title
+    }
 }
 
 /// The anchor of a phase or release on its programme's page: `release-r1`.

@@ -9,13 +9,11 @@
 
 use serde::Serialize;
 
+use super::paging::{self, Pagination, ROWS_PER_PAGE};
 use crate::link::history::{Change, VersionDiff};
 use crate::link::trace::{PhaseTally, ReqNode, Tally, TestNode, TraceGraph, TraceStatus};
 use crate::link::SiteGraph;
 use crate::model::{ClauseNumber, Outcome, Programme, TestLevel};
-
-/// Matrix rows on one page: enough to scan, small enough for any browser at any size.
-pub const ROWS_PER_PAGE: usize = 100;
 
 /// Test links shown in one matrix cell before "and N more".
 const TESTS_PER_CELL: usize = 6;
@@ -50,15 +48,11 @@ pub enum ViewKind {
 
 impl MatrixView {
     pub fn pages(&self) -> usize {
-        self.rows.len().div_ceil(ROWS_PER_PAGE).max(1)
+        paging::page_count(self.rows.len())
     }
 
     pub fn page_url(&self, page: usize) -> String {
-        if page == 0 {
-            self.url.clone()
-        } else {
-            format!("{}{}/", self.url, page + 1)
-        }
+        paging::page_url(&self.url, page)
     }
 }
 
@@ -454,23 +448,6 @@ fn matrix_row(t: &TraceGraph, r: &ReqNode, order: &[String]) -> MatrixRow {
     }
 }
 
-/// One link of the pagination.
-#[derive(Debug, Serialize)]
-pub struct PageLinkItem {
-    pub number: usize,
-    pub url: String,
-    pub current: bool,
-    /// An ellipsis stands before this link.
-    pub gap: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Pagination {
-    pub previous: Option<String>,
-    pub next: Option<String>,
-    pub pages: Vec<PageLinkItem>,
-}
-
 /// A group of view links (by release, by component ...).
 #[derive(Debug, Serialize)]
 pub struct ViewGroup {
@@ -554,20 +531,7 @@ pub fn matrix_page(
     let rows: Vec<MatrixRow> = slice
         .map(|&i| matrix_row(t, &t.requirements[i], &order))
         .collect();
-    let pages = view.pages();
-    let pagination = (pages > 1).then(|| Pagination {
-        previous: (page > 0).then(|| view.page_url(page - 1)),
-        next: (page + 1 < pages).then(|| view.page_url(page + 1)),
-        pages: page_numbers(page, pages)
-            .into_iter()
-            .map(|(n, gap)| PageLinkItem {
-                number: n + 1,
-                url: view.page_url(n),
-                current: n == page,
-                gap,
-            })
-            .collect(),
-    });
+    let pagination = paging::pagination(page, view.pages(), &|n| view.page_url(n));
     let group = |label: &'static str, pick: &dyn Fn(&ViewKind) -> Option<String>| ViewGroup {
         label,
         views: views
@@ -620,21 +584,6 @@ pub fn matrix_page(
         pagination,
         phases: prog.config.phases.iter().map(|p| p.id.clone()).collect(),
     }
-}
-
-/// The page numbers to link (0-based), each with whether a gap comes before it: the
-/// first, the last, and two either side of the current one.
-fn page_numbers(current: usize, pages: usize) -> Vec<(usize, bool)> {
-    let mut out = Vec::new();
-    let mut last = None;
-    for n in 0..pages {
-        let near = n + 2 >= current && n <= current + 2;
-        if n == 0 || n + 1 == pages || near {
-            out.push((n, last.is_some_and(|l: usize| n > l + 1)));
-            last = Some(n);
-        }
-    }
-    out
 }
 
 /// A test in a table.

@@ -190,25 +190,8 @@ pub fn build(
     let (schema, f) = schema();
     let index = Index::create_in_dir(&tmp, schema).map_err(|e| write_err(e.to_string()))?;
     index.tokenizers().register(ANALYZER, analyzer());
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let mut writer = index
-        .writer_with_num_threads::<TantivyDocument>(threads, 50_000_000 * threads)
-        .map_err(|e| write_err(e.to_string()))?;
-    for r in records {
-        writer
-            .add_document(document(&f, r))
-            .map_err(|e| write_err(e.to_string()))?;
-    }
-    writer.commit().map_err(|e| write_err(e.to_string()))?;
-    writer
-        .wait_merging_threads()
-        .map_err(|e| write_err(e.to_string()))?;
-    let manifest = Manifest {
-        format: FORMAT,
-        fingerprint,
-        records: records.len(),
-        parties: party_names(parties),
-    };
+    add_records(&index, f, records).map_err(write_err)?;
+    let manifest = manifest(records, parties, fingerprint);
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| write_err(e.to_string()))?;
     fs::write(tmp.join(MANIFEST), json).map_err(|e| write_err(e.to_string()))?;
     let old = sibling(dir, &format!("old-{}-{}", std::process::id(), unique()));
@@ -225,6 +208,31 @@ pub fn build(
             Ok(())
         }
         Err(e) => Err(write_err(e.to_string())),
+    }
+}
+
+/// Writes `records` into `index` and commits them.
+fn add_records(index: &Index, f: Fields, records: &[Record]) -> Result<(), String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let mut writer = index
+        .writer_with_num_threads::<TantivyDocument>(threads, 50_000_000 * threads)
+        .map_err(|e| e.to_string())?;
+    for r in records {
+        writer
+            .add_document(document(&f, r))
+            .map_err(|e| e.to_string())?;
+    }
+    writer.commit().map_err(|e| e.to_string())?;
+    writer.wait_merging_threads().map_err(|e| e.to_string())
+}
+
+/// The manifest of an index of `records`.
+fn manifest(records: &[Record], parties: &[Party], fingerprint: String) -> Manifest {
+    Manifest {
+        format: FORMAT,
+        fingerprint,
+        records: records.len(),
+        parties: party_names(parties),
     }
 }
 
@@ -435,6 +443,27 @@ impl SearchIndex {
             reader,
             fields,
             manifest,
+        })
+    }
+
+    /// An index of `records` held in memory and never written, with the schema, words
+    /// and queries of one [`build`] writes: for tests and fuzzing, where a folder would
+    /// only be in the way. Its fingerprint is empty, so it is stale for any project.
+    pub fn in_memory(records: &[Record], parties: &[Party]) -> Result<SearchIndex, SearchError> {
+        let write_err = |why: String| SearchError::Write {
+            path: "(memory)".to_owned(),
+            why,
+        };
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(ANALYZER, analyzer());
+        add_records(&index, fields, records).map_err(write_err)?;
+        let reader = index.reader().map_err(|e| write_err(e.to_string()))?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            manifest: manifest(records, parties, String::new()),
         })
     }
 

@@ -2,9 +2,11 @@
 //!
 //! A query never fails. Control characters, markup and the parts of tantivy's query
 //! language that `attest search` does not offer (fields, ranges, boosts, fuzzy marks)
-//! become spaces; an unmatched quote is dropped; a lone `+` or `-` is ignored; a very
-//! long query is cut. Each repair adds a note that says what happened and how queries
-//! are written ([`SYNTAX`]).
+//! become spaces; an unmatched quote is dropped; a phrase that runs into a word is cut
+//! from it; a lone `+` or `-` is ignored; a query of excluded words only searches for
+//! nothing; a very long query is cut. Each repair adds a note that says what happened
+//! and how queries are written ([`SYNTAX`]). What is left, tantivy's query parser reads
+//! without an error (the `search_query` fuzz target holds it to that).
 
 use serde::Serialize;
 
@@ -61,10 +63,9 @@ pub struct Cleaned {
 pub fn clean(raw: &str) -> Cleaned {
     let mut notes = Vec::new();
     let mut text: String = raw.chars().take(MAX_QUERY_CHARS).collect();
-    if raw.chars().nth(MAX_QUERY_CHARS).is_some() {
-        notes.push(format!(
-            "the query was cut to its first {MAX_QUERY_CHARS} characters"
-        ));
+    let cut = raw.chars().nth(MAX_QUERY_CHARS).is_some();
+    if cut {
+        notes.push(cut_note());
     }
     if text.chars().any(|c| c.is_control()) {
         notes.push("control characters in the query were ignored".to_owned());
@@ -100,7 +101,7 @@ pub fn clean(raw: &str) -> Cleaned {
     // Words only: `+`/`-` must start a word to mean anything; AND, OR and NOT are
     // ordinary words here.
     let mut lone = false;
-    let words: Vec<String> = split_keeping_phrases(&text)
+    let mut words: Vec<String> = split_keeping_phrases(&text)
         .into_iter()
         .filter_map(|w| {
             let bare = w.trim_start_matches(['+', '-']);
@@ -127,21 +128,55 @@ pub fn clean(raw: &str) -> Cleaned {
             "a `+` or `-` on its own was ignored: put it right before a word. {SYNTAX}"
         ));
     }
-    Cleaned {
-        text: words.join(" "),
-        notes,
+    // A space between a phrase and the word it ran into can take a query at the limit
+    // past it: the last words go.
+    let mut text = words.join(" ");
+    if text.chars().count() > MAX_QUERY_CHARS {
+        while text.chars().count() > MAX_QUERY_CHARS {
+            words.pop();
+            text = words.join(" ");
+        }
+        if !cut {
+            notes.push(cut_note());
+        }
     }
+    if !words.is_empty() && words.iter().all(|w| w.starts_with('-')) {
+        notes.push(format!(
+            "every word was excluded with `-`, so there is nothing to search for. {SYNTAX}"
+        ));
+        return Cleaned {
+            text: String::new(),
+            notes,
+        };
+    }
+    Cleaned { text, notes }
 }
 
-/// Splits on white space, keeping `"quoted phrases"` (and `+"..."`) whole.
+fn cut_note() -> String {
+    format!("the query was cut to its first {MAX_QUERY_CHARS} characters")
+}
+
+/// Splits on white space into words and `"quoted phrases"` (each with any `+` or `-`
+/// before it). A quote opens or closes a phrase wherever it stands, as [`SYNTAX`] says;
+/// tantivy reads a quote inside a word as part of the word, and a phrase that runs into
+/// a word as an error, so a word is cut where a phrase begins or ends: `a"b c"d` is
+/// `a`, `"b c"` and `d`. The quotes must be balanced.
 fn split_keeping_phrases(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
     for c in text.chars() {
-        if c == '"' {
-            quoted = !quoted;
+        if c == '"' && quoted {
             cur.push(c);
+            out.push(std::mem::take(&mut cur));
+            quoted = false;
+        } else if c == '"' {
+            // A sign before the quote is the phrase's; anything else is a word.
+            if !cur.chars().all(|c| c == '+' || c == '-') {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+            quoted = true;
         } else if c.is_whitespace() && !quoted {
             if !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
@@ -212,6 +247,65 @@ mod tests {
         let c = clean(&long);
         assert_eq!(c.text.split(' ').count(), MAX_QUERY_CHARS / 4);
         assert_eq!(c.notes[0], "the query was cut to its first 500 characters");
+    }
+
+    /// The errors tantivy's query parser reports on `text`.
+    fn parse_errors(text: &str) -> Vec<String> {
+        let mut schema = tantivy::schema::Schema::builder();
+        let body = schema.add_text_field("body", tantivy::schema::TEXT);
+        let index = tantivy::Index::create_in_ram(schema.build());
+        let parser = tantivy::query::QueryParser::for_index(&index, vec![body]);
+        let (_, errors) = parser.parse_query_lenient(text);
+        errors.iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn a_quote_opens_or_closes_a_phrase_wherever_it_stands() {
+        // tantivy reads a quote inside a word as part of the word, and a phrase that
+        // runs into a word as an error: the repair cuts the word there.
+        for (typed, searched) in [
+            ("\"a\"b", "\"a\" b"),
+            ("a\" \"", "a \" \""),
+            ("\"a\"\"b\"", "\"a\" \"b\""),
+            ("x\"Test Completion\"report", "x \"Test Completion\" report"),
+            ("+\"exit criteria\"-PIT", "+\"exit criteria\" -PIT"),
+            ("x --\"a\"", "x -\"a\""),
+        ] {
+            let c = clean(typed);
+            assert_eq!(c.text, searched, "{typed:?}");
+            assert_eq!(c.notes, Vec::<String>::new(), "{typed:?}");
+            assert_eq!(parse_errors(&c.text), Vec::<String>::new(), "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn a_repaired_query_stays_within_the_limit() {
+        // 500 characters, each phrase running into a word: cutting them apart takes a
+        // space each, and the last words go to make room.
+        let typed = "\"a\"b".repeat(125);
+        let c = clean(&typed);
+        assert_eq!(c.text, vec!["\"a\" b"; 83].join(" "));
+        assert_eq!(c.text.chars().count(), 497);
+        assert_eq!(c.notes, ["the query was cut to its first 500 characters"]);
+        assert_eq!(clean(&c.text).text, c.text);
+    }
+
+    #[test]
+    fn words_that_are_all_excluded_search_for_nothing() {
+        // tantivy refuses a query of excluded words only; there is nothing to find.
+        assert_eq!(
+            parse_errors("-PIT -\"exit criteria\""),
+            ["Invalid query: Only excluding terms given"]
+        );
+        let c = clean("-PIT -\"exit criteria\"");
+        assert_eq!(c.text, "");
+        assert_eq!(
+            c.notes,
+            [format!(
+                "every word was excluded with `-`, so there is nothing to search for. {SYNTAX}"
+            )]
+        );
+        assert_eq!(clean("SIT -PIT").text, "SIT -PIT");
     }
 
     #[test]
