@@ -37,6 +37,7 @@ fn main() {
     println!("corpus: {written} version files");
 
     let (tx, rx) = mpsc::channel();
+    let (stage_tx, stage_rx) = mpsc::channel::<Stages>();
     let opts = attest::serve::ServeOptions {
         build: attest::Options::new(&root),
         bind: "127.0.0.1".parse().expect("an address"),
@@ -48,6 +49,9 @@ fn main() {
         let tell = |m: attest::serve::Message| match m {
             attest::serve::Message::Listening(url) => {
                 let _ = tx.send(url);
+            }
+            attest::serve::Message::Rebuilt(o, _) => {
+                let _ = stage_tx.send((o.elapsed, o.stages.clone()));
             }
             attest::serve::Message::Built(o, files) => {
                 assert!(!o.failed(), "the corpus builds: {:?}", &o.diagnostics[..1]);
@@ -97,6 +101,9 @@ fn main() {
     edit(&mut events);
     let mut times: Vec<Duration> = (0..21).map(|_| edit(&mut events)).collect();
     report("save one version file -> reload event", &mut times);
+    // The warm-up's rebuild and the 21 measured.
+    let stages: Vec<Stages> = stage_rx.try_iter().skip(1).collect();
+    report_stages(&times, &stages);
 
     let base_html = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/dcc/templates/base.html"),
@@ -125,6 +132,8 @@ fn main() {
         "save base.html (every page) -> every page's reload event",
         &mut all,
     );
+    let stages: Vec<Stages> = stage_rx.try_iter().collect();
+    report_stages(&all, &stages);
 
     if let Some(secs) = wrk_secs {
         let before = rss_mib();
@@ -164,6 +173,41 @@ fn main() {
             rss_mib()
         );
     }
+}
+
+/// A rebuild's time and its stages' (see `attest::serve::Outcome::stages`).
+type Stages = (Duration, Vec<(&'static str, Duration)>);
+
+/// The median of each stage of the rebuilds, and of the time outside them (watcher,
+/// debounce, the event's delivery).
+fn report_stages(saves: &[Duration], rebuilds: &[Stages]) {
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut line = format!(
+        "  of which (medians): rebuild {:.1} ms",
+        ms(median(rebuilds.iter().map(|r| r.0).collect()))
+    );
+    if let Some((_, first)) = rebuilds.first() {
+        for (i, (name, _)) in first.iter().enumerate() {
+            let d = median(
+                rebuilds
+                    .iter()
+                    .filter_map(|r| Some(r.1.get(i)?.1))
+                    .collect(),
+            );
+            line += &format!(", {name} {:.1}", ms(d));
+        }
+    }
+    let outside: Vec<Duration> = saves
+        .iter()
+        .zip(rebuilds)
+        .map(|(s, r)| s.saturating_sub(r.0))
+        .collect();
+    line += &format!("; outside the rebuild {:.1} ms", ms(median(outside)));
+    println!("{line}");
 }
 
 fn report(what: &str, times: &mut [Duration]) {

@@ -460,6 +460,43 @@ fn a_document_kept_from_the_last_link_keeps_its_warnings() {
 }
 
 #[test]
+fn a_document_whose_links_changed_in_a_failed_build_renders_after_the_fix() {
+    let dir = fixture("minimal");
+    let root = dir.path();
+    let mut p = new_preview(root);
+    let file = "content/prog/svtad/v1.0.md";
+    // P-SVTAD defines a new term, which P-TAD's text uses, and cites a clause that does
+    // not exist: the build fails, with P-TAD linked again to the new term.
+    edit(
+        root,
+        file,
+        "- **Testing Issue**",
+        "- **triage** means sorting by urgency.\n- **Testing Issue**",
+    );
+    edit(
+        root,
+        file,
+        "2.3 A configuration",
+        "2.3 See [[P-TAD 9.9]]. A configuration",
+    );
+    let broken = p.apply(&[root.join(file)]);
+    assert!(broken.failed());
+
+    // Fixing the citation changes nothing other documents see of P-SVTAD, so P-TAD is
+    // taken from the failed build's link; its pages, never rendered with the new term,
+    // render now.
+    edit(root, file, "See [[P-TAD 9.9]]. ", "");
+    let fixed = p.apply(&[root.join(file)]);
+    assert!(!fixed.failed(), "{:?}", fixed.diagnostics);
+    let tad = String::from_utf8(served(&p)["prog/tad/v1.0/index.html"].clone()).unwrap();
+    assert!(tad.contains("#term-triage"), "{tad}");
+    assert!(fixed
+        .changed
+        .contains(&"prog/tad/v1.0/index.html".to_owned()));
+    assert_same_as_build(&p);
+}
+
+#[test]
 fn a_change_to_every_page_serves_the_open_pages_first() {
     let dir = fixture("minimal");
     let root = dir.path();

@@ -130,6 +130,11 @@ pub struct Memo {
     diags: HashMap<(usize, usize), (Vec<Diagnostic>, Vec<Diagnostic>)>,
     /// Taken from the last graph: each kept document's history and versions' links.
     kept: HashMap<(usize, usize), (history::DocHistory, Vec<BodyLinks>)>,
+    /// The date of the last link. Versions in force, and so histories and references,
+    /// depend on it: a preview left running past midnight works everything out again.
+    today: Option<Date>,
+    /// The documents the last link took from the memo instead of working them out.
+    reused: HashSet<(usize, usize)>,
 }
 
 impl Memo {
@@ -150,6 +155,13 @@ impl Memo {
     pub fn clear(&mut self) {
         self.kept.clear();
         self.diags.clear();
+        self.reused.clear();
+    }
+
+    /// Whether the last link took the document's history and links from the memo: they
+    /// are then exactly the link before's.
+    pub fn reused(&self, pi: usize, di: usize) -> bool {
+        self.reused.contains(&(pi, di))
     }
 }
 
@@ -182,6 +194,11 @@ pub fn link_with(
 ) -> (SiteGraph, Vec<Diagnostic>) {
     let mut kept = std::mem::take(&mut memo.kept);
     let mut old_diags = std::mem::take(&mut memo.diags);
+    memo.reused.clear();
+    if memo.today.replace(today) != Some(today) {
+        kept.clear();
+        old_diags.clear();
+    }
     let mut diags = Vec::new();
     let base_url = base_url.unwrap_or(&site.config.base_url).to_owned();
     let base = base_path(&base_url);
@@ -415,6 +432,7 @@ pub fn link_with(
                     }
                 }
                 None => {
+                    memo.reused.insert((pi, di));
                     let (kept, _) = reused.remove(&(pi, di)).unwrap_or_default();
                     for (new, old) in links.versions.iter_mut().zip(kept) {
                         new.refs = old.refs;

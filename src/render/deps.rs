@@ -54,6 +54,18 @@ struct DocPrint {
 impl Prints {
     /// The prints of a linked site.
     pub fn of(graph: &SiteGraph) -> Prints {
+        Prints::reusing(graph, None, &|_, _| false)
+    }
+
+    /// [`Prints::of`], taking from `old` the prints of the documents that `same` says
+    /// the graph holds exactly as when `old` was made (their sources, their links and
+    /// the date unchanged; see [`crate::link::Memo::reused`]). After a one-file edit the
+    /// preview prints one document instead of all of them.
+    pub fn reusing(
+        graph: &SiteGraph,
+        old: Option<&Prints>,
+        same: &dyn Fn(usize, usize) -> bool,
+    ) -> Prints {
         // Pages that see the same terms share one set; hash each set once.
         let mut term_sets: HashMap<*const crate::link::TermSet, u64> = HashMap::new();
         let mut body = |h: &mut DefaultHasher, b: &BodyLinks| {
@@ -87,6 +99,13 @@ impl Prints {
             for (di, doc) in prog.documents.iter().enumerate() {
                 doc.slug.hash(&mut site);
                 doc.versions.len().hash(&mut site);
+                let kept = old
+                    .and_then(|o| o.docs.get(pi)?.get(di))
+                    .filter(|_| same(pi, di));
+                if let Some(print) = kept {
+                    per_doc.push(print.clone());
+                    continue;
+                }
                 let links = &graph.documents[pi][di];
                 let mut h = DefaultHasher::new();
                 format!("{:?}", doc.config).hash(&mut h);
@@ -270,8 +289,6 @@ impl Dirty {
         d
     }
 
-    /// Whether `job` must run again. Also answers for jobs that no longer exist, so
-    /// that the files they made can be dropped.
     /// Whether a version body of this document may render differently: its sources or
     /// links changed, or its programme's trace (whose requirements are listed under the
     /// clauses they cite).
@@ -296,6 +313,8 @@ impl Dirty {
         docs
     }
 
+    /// Whether `job` must run again. Also answers for jobs that no longer exist, so
+    /// that the files they made can be dropped.
     pub fn covers(&self, job: &Job) -> bool {
         if self.everything {
             return true;
