@@ -140,18 +140,18 @@ pub fn listing_files(
     let mut files = vec![
         OutputFile {
             path: "sitemap.xml".into(),
-            bytes: sitemap(urls, base_url).into_bytes(),
+            bytes: sitemap(urls, base_url).into_bytes().into(),
             url: None,
         },
         OutputFile {
             path: "robots.txt".into(),
-            bytes: robots(base_url).into_bytes(),
+            bytes: robots(base_url).into_bytes().into(),
             url: None,
         },
     ];
     files.extend(statics.iter().map(|(p, b)| OutputFile {
         path: format!("static/{p}"),
-        bytes: b.clone(),
+        bytes: b.as_slice().into(),
         url: None,
     }));
     files

@@ -234,6 +234,8 @@ pub struct ContentsItem {
     pub title: String,
     pub anchor: String,
     pub level: u8,
+    /// A section whose next entries are its subsections, listed inside its own.
+    pub opens_list: bool,
 }
 
 #[derive(Debug, Serialize)]

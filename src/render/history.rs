@@ -126,7 +126,7 @@ pub struct HistoryPage {
 }
 
 /// The document a history page belongs to, and its other history pages.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DocHeader {
     pub id: String,
     pub title: String,
@@ -139,7 +139,7 @@ pub struct DocHeader {
 }
 
 /// One clause of a redline, or a run of unchanged clauses folded together.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RedlineItem {
     pub change: Change,
     pub change_label: &'static str,
@@ -153,14 +153,14 @@ pub struct RedlineItem {
     pub folded: Vec<FoldedClause>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct FoldedClause {
     pub number: String,
     pub text: String,
 }
 
 /// `redline.html`: what changed between two versions.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RedlinePage {
     pub document: DocHeader,
     /// "changes" (from the version before) or "compare" (with the current version).
@@ -177,7 +177,7 @@ pub struct RedlinePage {
     pub suspect_url: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RedlineVersion {
     pub version: String,
     pub url: String,

@@ -37,7 +37,8 @@ pub use sanitize::Sanitizer;
 #[derive(Debug, Clone)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared, so that the preview serves the very bytes rendered without copying them.
+    pub bytes: std::sync::Arc<[u8]>,
     /// The page's URL when it is an HTML page listed in the sitemap.
     pub url: Option<String>,
 }
@@ -110,8 +111,13 @@ pub fn templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
 /// U+FFFD, as an HTML parser would read them.
 pub(crate) fn escape_html(input: &str) -> String {
     let is_bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    // Looked for byte by byte first, as every text on every page passes here: C0
+    // controls and DEL are single bytes, and C1 controls (U+0080 to U+009F) start
+    // with 0xC2.
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2;
     let cleaned;
-    let input = if input.contains(is_bad) {
+    let input = if input.bytes().any(suspect) && input.contains(is_bad) {
         cleaned = input.replace(is_bad, "\u{FFFD}");
         cleaned.as_str()
     } else {
@@ -237,7 +243,7 @@ pub fn render(
 pub fn support_files() -> Vec<OutputFile> {
     vec![OutputFile {
         path: "static/syntax.css".into(),
-        bytes: syntax_stylesheet().into_bytes(),
+        bytes: syntax_stylesheet().into_bytes().into(),
         url: None,
     }]
 }
@@ -343,29 +349,58 @@ fn plan(graph: &SiteGraph) -> Plan {
     }
 }
 
-/// The HTML of version bodies already rendered, for a caller that renders the same
-/// site again: the preview, after a template change, renders every page but need not
-/// turn any Markdown into HTML again. The caller forgets what its changes touched
-/// (see `deps::Dirty::body_may_change`).
+/// The parts of pages already rendered that a template never touches, for a caller that
+/// renders the same site again: the preview, after a template change, renders every
+/// page but need not turn any Markdown into HTML, nor diff any two versions, again. The
+/// caller forgets what its changes touched (see `deps::Dirty::body_may_change`).
 #[derive(Debug, Default)]
-pub struct Bodies(std::sync::Mutex<std::collections::HashMap<(usize, usize, usize), String>>);
+pub struct Bodies {
+    /// Each version's body HTML, by (programme, document, version).
+    versions: std::sync::Mutex<std::collections::HashMap<(usize, usize, usize), String>>,
+    /// Each redline, by (programme, document, newer version, whether it compares with
+    /// the version in force rather than the one before).
+    redlines: std::sync::Mutex<
+        std::collections::HashMap<(usize, usize, usize, bool), history::RedlinePage>,
+    >,
+}
 
 impl Bodies {
-    fn get_or_render(&self, at: (usize, usize, usize), render: impl FnOnce() -> String) -> String {
-        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(html) = lock().get(&at) {
-            return html.clone();
-        }
-        let html = render();
-        lock().insert(at, html.clone());
-        html
+    fn version(&self, at: (usize, usize, usize), render: impl FnOnce() -> String) -> String {
+        cached(&self.versions, at, render)
     }
 
-    /// Forgets the bodies of the versions `stale` says may have changed.
-    pub fn forget(&self, stale: impl Fn(usize, usize) -> bool) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        map.retain(|&(pi, di, _), _| !stale(pi, di));
+    fn redline(
+        &self,
+        at: (usize, usize, usize, bool),
+        render: impl FnOnce() -> history::RedlinePage,
+    ) -> history::RedlinePage {
+        cached(&self.redlines, at, render)
     }
+
+    /// Forgets the parts of the documents `stale` says may have changed.
+    pub fn forget(&self, stale: impl Fn(usize, usize) -> bool) {
+        lock(&self.versions).retain(|&(pi, di, _), _| !stale(pi, di));
+        lock(&self.redlines).retain(|&(pi, di, _, _), _| !stale(pi, di));
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The value at `key` in `map`, made by `make` and kept when it is not there. The lock
+/// is not held while `make` runs, so that the render threads do not wait on each other.
+fn cached<K: std::hash::Hash + Eq, V: Clone>(
+    map: &std::sync::Mutex<std::collections::HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = lock(map).get(&key) {
+        return v.clone();
+    }
+    let v = make();
+    lock(map).insert(key, v.clone());
+    v
 }
 
 /// Renders the jobs that `keep` selects into `sink`, which is told which job made each
@@ -696,7 +731,11 @@ fn render_job(
             let Some(diff) = diff else {
                 return Ok(());
             };
-            let mut page = history::redline_page(doc, links, diff, kind);
+            let redline = || history::redline_page(doc, links, diff, kind);
+            let mut page = match md.bodies {
+                Some(bodies) => bodies.redline((pi, di, vi, compare), redline),
+                None => redline(),
+            };
             let mut impact = trace::impact_rows(graph, pi, di, diff);
             page.coverage_impact_total = impact.len();
             impact.truncate(trace::LISTED);
@@ -1120,7 +1159,7 @@ fn write_files(
         let url = format!("{dir}{name}");
         sink(OutputFile {
             path: url.strip_prefix(base).unwrap_or(&url).to_owned(),
-            bytes,
+            bytes: bytes.into(),
             url: None,
         })?;
     }
@@ -1136,7 +1175,7 @@ fn out_path(base: &str, url: &str) -> String {
 fn data_file(base: &str, url: &str, text: String) -> OutputFile {
     OutputFile {
         path: url.strip_prefix(base).unwrap_or(url).to_owned(),
-        bytes: text.into_bytes(),
+        bytes: text.into_bytes().into(),
         url: None,
     }
 }
@@ -1255,18 +1294,21 @@ fn document_page(
         current,
         has_version_in_force: links.has_in_force,
         banner,
-        contents: v
-            .body
-            .headings
-            .iter()
-            .filter(|h| h.level <= 2)
-            .map(|h| ContentsItem {
-                number: h.number.as_ref().map(|n| n.to_string()),
-                title: h.title.clone(),
-                anchor: h.anchor.clone(),
-                level: h.level,
-            })
-            .collect(),
+        contents: {
+            let listed: Vec<&crate::model::Heading> =
+                v.body.headings.iter().filter(|h| h.level <= 2).collect();
+            listed
+                .iter()
+                .enumerate()
+                .map(|(i, h)| ContentsItem {
+                    number: h.number.as_ref().map(|n| n.to_string()),
+                    title: h.title.clone(),
+                    anchor: h.anchor.clone(),
+                    level: h.level,
+                    opens_list: h.level == 1 && listed.get(i + 1).is_some_and(|n| n.level == 2),
+                })
+                .collect()
+        },
         body: {
             // Clauses changed or inserted after the first version link to their history.
             let clauses_url = history::HistoryUrls::of(links).clauses;
@@ -1298,7 +1340,7 @@ fn document_page(
             let render =
                 || markdown::to_html(&v.body, body_links, md, Some(&footer), Some(&traced));
             match md.bodies {
-                Some(bodies) => bodies.get_or_render((pi, di, vi), render),
+                Some(bodies) => bodies.version((pi, di, vi), render),
                 None => render(),
             }
         },
@@ -1410,13 +1452,32 @@ fn page_file<T: Serialize>(
     ctx.insert("breadcrumbs", crumbs);
     let extra = tera::Context::from_serialize(page).map_err(|e| template_error(template, &e))?;
     ctx.extend(extra);
-    let html = tera
-        .render(template, &ctx)
-        .map_err(|e| template_error(template, &e))?;
+    let bytes = render_bytes(tera, template, &ctx)?;
     Ok(OutputFile {
         path: path.to_owned(),
-        bytes: html.into_bytes(),
+        bytes,
         url: Some(info.url.clone()),
+    })
+}
+
+thread_local! {
+    /// Each render thread's page buffer, kept at the size of the largest page it made.
+    static PAGE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `template` rendered with `ctx`. Into the thread's buffer first, then copied out at
+/// its exact size: rendering into a new buffer grew it a few times a page, and a full
+/// render spent a tenth of its time moving and faulting in those growing buffers.
+fn render_bytes(
+    tera: &Tera,
+    template: &str,
+    ctx: &tera::Context,
+) -> Result<std::sync::Arc<[u8]>, Diagnostic> {
+    PAGE.with_borrow_mut(|buf| {
+        buf.clear();
+        tera.render_to(template, ctx, &mut *buf)
+            .map_err(|e| template_error(template, &e))?;
+        Ok(buf.as_slice().into())
     })
 }
 

@@ -117,7 +117,7 @@ pub struct Link {
 }
 
 /// A labelled tag: the text and its colour class.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Tag {
     pub label: &'static str,
     pub tag: &'static str,
@@ -924,7 +924,7 @@ pub struct Impact {
     pub orphaned: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ImpactRow {
     pub id: String,
     pub url: String,

@@ -73,7 +73,7 @@ async fn build_async(
                 "{BUNDLE_DIR}/{}",
                 f.filename.to_string_lossy().replace('\\', "/")
             ),
-            bytes: f.contents,
+            bytes: f.contents.into(),
             url: None,
         })
         .collect())

@@ -477,7 +477,7 @@ mod tests {
     /// A site of one page and one stylesheet.
     fn one_page() -> Arc<Shared> {
         let files = Files::new("/".into());
-        let file = |b: &str| Entry::new(b.as_bytes().to_vec(), None, None);
+        let file = |b: &str| Entry::new(b.as_bytes().into(), None, None);
         files.update(
             vec![
                 ("a/index.html".into(), file("<html><body>a</body></html>")),

@@ -44,6 +44,10 @@ pub struct Outcome {
     /// Whether anything was looked at (false when every file in the batch was unchanged).
     pub rebuilt: bool,
     pub elapsed: Duration,
+    /// Where `elapsed` went, stage by stage in order: `parse`, `link`, `plan` (what
+    /// changed), `render`, `support` (the files every build has), `search`, `serve` (the
+    /// files put in place).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl Outcome {
@@ -89,6 +93,9 @@ pub struct Preview {
     face_changed: bool,
     /// Prints of the last site rendered, and what changed since.
     rendered: Option<Prints>,
+    /// The documents linked anew (not taken from the memo) since `rendered` was made:
+    /// the others' prints are taken from it as they are.
+    unprinted: HashSet<(usize, usize)>,
     pending: Changes,
     /// What the server serves.
     pub files: Files,
@@ -116,6 +123,7 @@ impl Preview {
             memo: link::Memo::default(),
             face_changed: false,
             rendered: None,
+            unprinted: HashSet::new(),
             pending: Changes {
                 everything: true,
                 ..Changes::default()
@@ -181,7 +189,9 @@ impl Preview {
                 ..Outcome::default()
             };
         }
+        let parsed = t.elapsed();
         let mut outcome = self.finish(open, early);
+        outcome.stages.insert(0, ("parse", parsed));
         outcome.elapsed = t.elapsed();
         outcome
     }
@@ -438,6 +448,13 @@ impl Preview {
         let base_url = self.opts.base_url.clone().unwrap_or_else(|| "/".to_owned());
         let today = self.today();
         let (graph, diags) = link::link_with(site, Some(&base_url), today, &mut self.memo);
+        for (pi, docs) in graph.documents.iter().enumerate() {
+            for di in 0..docs.len() {
+                if !self.memo.reused(pi, di) {
+                    self.unprinted.insert((pi, di));
+                }
+            }
+        }
         self.link_diags = diags;
         self.graph = Some(graph);
         self.needs_link = false;
@@ -504,9 +521,11 @@ impl Preview {
             );
             return outcome;
         }
+        let mut lap = Lap::start();
         if self.needs_link {
             self.relink();
         }
+        outcome.stages.push(lap.next("link"));
         let all: Vec<Diagnostic> = self
             .source_diags
             .iter()
@@ -521,8 +540,12 @@ impl Preview {
         let (Some(graph), Some(tera), Some(theme)) = (&self.graph, &self.tera, &self.theme) else {
             return outcome;
         };
-        let prints = Prints::of(graph);
+        let unprinted = &self.unprinted;
+        let prints = Prints::reusing(graph, self.rendered.as_ref(), &|pi, di| {
+            !unprinted.contains(&(pi, di))
+        });
         let dirty = Dirty::between(self.rendered.as_ref(), &prints, graph, theme, &self.pending);
+        outcome.stages.push(lap.next("plan"));
         let made: Mutex<Vec<(Job, OutputFile)>> = Mutex::new(Vec::new());
         let sink = |job: Job, file: OutputFile| {
             made.lock()
@@ -574,15 +597,18 @@ impl Preview {
                 outcome.early = changed;
             }
         }
+        outcome.stages.push(lap.next("render"));
         let made = made.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut support = render::support_files();
         // The search page's client answers from the live index (see `serve::search`).
         support.push(render::OutputFile {
             path: search::CLIENT_PATH.to_owned(),
-            bytes: search::CLIENT.as_bytes().to_vec(),
+            bytes: search::CLIENT.as_bytes().into(),
             url: None,
         });
+        outcome.stages.push(lap.next("support"));
         self.refresh_search(graph, &dirty, &mut outcome);
+        outcome.stages.push(lap.next("search"));
         support.extend(crate::emit::listing_files(
             Vec::new(),
             &theme.statics,
@@ -605,7 +631,9 @@ impl Preview {
         outcome.changed.sort();
         outcome.changed.dedup();
         self.rendered = Some(prints);
+        self.unprinted.clear();
         self.pending = Changes::default();
+        outcome.stages.push(lap.next("serve"));
         outcome
     }
 }
@@ -663,6 +691,23 @@ impl Preview {
                     .warning(),
             );
         }
+    }
+}
+
+/// Times consecutive stages.
+struct Lap(Instant);
+
+impl Lap {
+    fn start() -> Lap {
+        Lap(Instant::now())
+    }
+
+    /// The time since the last lap, named `stage`.
+    fn next(&mut self, stage: &'static str) -> (&'static str, Duration) {
+        let now = Instant::now();
+        let d = now - self.0;
+        self.0 = now;
+        (stage, d)
     }
 }
 

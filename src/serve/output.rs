@@ -23,12 +23,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(bytes: Vec<u8>, url: Option<String>, job: Option<Job>) -> Entry {
-        Entry {
-            bytes: bytes.into(),
-            url,
-            job,
-        }
+    pub fn new(bytes: Arc<[u8]>, url: Option<String>, job: Option<Job>) -> Entry {
+        Entry { bytes, url, job }
     }
 }
 
@@ -80,8 +76,8 @@ impl Files {
 
     /// Applies one rebuild: files made by jobs that `redone` covers and that were not
     /// made again are removed; `made` and `support` are put in; the sitemap is made
-    /// anew from every page's URL. Returns the paths whose bytes changed, appeared or
-    /// disappeared, sorted.
+    /// anew from every page's URL when a page came or went. Returns the paths whose
+    /// bytes changed, appeared or disappeared, sorted.
     pub fn update(
         &self,
         made: Vec<(String, Entry)>,
@@ -89,42 +85,64 @@ impl Files {
         redone: &dyn Fn(&Job) -> bool,
         sitemap: &dyn Fn(Vec<String>) -> String,
     ) -> Vec<String> {
-        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
-        let mut changed = Vec::new();
-        let fresh: std::collections::HashSet<&str> = made
-            .iter()
-            .chain(&support)
-            .map(|(p, _)| p.as_str())
-            .collect();
-        let stale: Vec<String> = map
-            .iter()
-            .filter(|(p, e)| {
-                !fresh.contains(p.as_str())
-                    && p.as_str() != "sitemap.xml"
-                    && e.job.as_ref().is_none_or(redone)
-            })
-            .map(|(p, _)| p.clone())
-            .collect();
-        for p in stale {
-            map.remove(&p);
-            changed.push(p);
-        }
-        for (path, entry) in made.into_iter().chain(support) {
-            let same = map.get(&path).is_some_and(|old| old.bytes == entry.bytes);
-            if !same {
-                changed.push(path.clone());
+        // Only the rebuild writes, so what is read here is still there below. The
+        // comparing happens under the read lock, which requests share; the write lock is
+        // held only to swap the entries.
+        let (stale, mut changed, mut urls_changed) = {
+            let map = self.read();
+            let fresh: std::collections::HashSet<&str> = made
+                .iter()
+                .chain(&support)
+                .map(|(p, _)| p.as_str())
+                .collect();
+            let stale: Vec<String> = map
+                .iter()
+                .filter(|(p, e)| {
+                    !fresh.contains(p.as_str())
+                        && p.as_str() != "sitemap.xml"
+                        && e.job.as_ref().is_none_or(redone)
+                })
+                .map(|(p, _)| p.clone())
+                .collect();
+            let mut changed = stale.clone();
+            // The sitemap lists every page's URL: made again only when that list changed.
+            let mut urls_changed = !map.contains_key("sitemap.xml")
+                || stale
+                    .iter()
+                    .any(|p| map.get(p).is_some_and(|e| e.url.is_some()));
+            for (path, entry) in made.iter().chain(&support) {
+                let old = map.get(path);
+                if old.is_none_or(|old| old.bytes != entry.bytes) {
+                    changed.push(path.clone());
+                }
+                urls_changed |= old.map_or(entry.url.is_some(), |old| old.url != entry.url);
             }
-            map.insert(path, entry);
-        }
-        let urls = map.values().filter_map(|e| e.url.clone()).collect();
-        let sitemap = Entry::new(sitemap(urls).into_bytes(), None, None);
-        if map
-            .get("sitemap.xml")
-            .is_none_or(|old| old.bytes != sitemap.bytes)
+            (stale, changed, urls_changed)
+        };
+        let mut replaced: Vec<Entry> = Vec::with_capacity(made.len() + stale.len());
         {
+            let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+            replaced.extend(stale.iter().filter_map(|p| map.remove(p)));
+            for (path, entry) in made.into_iter().chain(support) {
+                replaced.extend(map.insert(path, entry));
+            }
+            if urls_changed {
+                let urls = map.values().filter_map(|e| e.url.clone()).collect();
+                let sitemap = Entry::new(sitemap(urls).into_bytes().into(), None, None);
+                urls_changed = map
+                    .get("sitemap.xml")
+                    .is_none_or(|old| old.bytes != sitemap.bytes);
+                replaced.extend(map.insert("sitemap.xml".into(), sitemap));
+            }
+        }
+        if urls_changed {
             changed.push("sitemap.xml".into());
         }
-        map.insert("sitemap.xml".into(), sitemap);
+        // A full render replaces a gigabyte of pages: freeing it is no reason to make
+        // the author wait for the reload.
+        let _ = std::thread::Builder::new()
+            .name("attest-free".into())
+            .spawn(move || drop(replaced));
         changed.sort();
         changed
     }
