@@ -1579,3 +1579,30 @@ fn a_renumbering_from_a_clause_the_superseded_version_lacks_is_refused() {
         "{message}"
     );
 }
+
+/// The preview links again after each edit, taking each untouched document's history
+/// from the last link; left running past midnight, the version in force may change, and
+/// with it every comparison with the version in force.
+#[test]
+fn a_link_memo_from_another_day_is_worked_out_again() {
+    let site = fixture("history");
+    let (sources, _) = attest::load::load(site.path());
+    let parsed = || attest::parse::parse(&sources).0.expect("the fixture parses");
+    let day = |s: &str| attest::model::Date(s.parse().expect("a date"));
+    let histories = |g: &attest::link::SiteGraph| -> Vec<String> {
+        g.documents
+            .iter()
+            .flatten()
+            .map(|d| format!("{:?}", d.history))
+            .collect()
+    };
+
+    let mut memo = attest::link::Memo::default();
+    let (before, _) = attest::link::link_with(parsed(), None, day("2026-11-28"), &mut memo);
+    let old = histories(&before);
+    memo.keep(before.documents, |_, _| true);
+    let (after, _) = attest::link::link_with(parsed(), None, day("2027-02-01"), &mut memo);
+    let (fresh, _) = attest::link::link(parsed(), None, day("2027-02-01"));
+    assert_ne!(histories(&fresh), old, "version 2.0 comes into force");
+    assert_eq!(histories(&after), histories(&fresh));
+}
