@@ -8,9 +8,11 @@
 //! Editors' temporary files (`.swp`, `~`, `.tmp`, hidden files) are ignored, but the
 //! rename that ends an atomic save names the real file, so it is seen.
 //!
-//! Debounce: a batch closes when no event has come for [`QUIET`], or [`LONGEST`] after
-//! its first event, whichever is first; a `git checkout` of a hundred files or vim's
-//! write-rename-delete dance is one batch. Each path appears once in a batch.
+//! Debounce: a batch closes when no event has come for [`QUIET`] and no file written in
+//! it is still open for writing, or [`LONGEST`] after its first event, whichever is
+//! first; a `git checkout` of a hundred files or vim's write-rename-delete dance is one
+//! batch, and a file truncated and then written slowly (an editor saving in place on a
+//! busy machine) is read once it is whole. Each path appears once in a batch.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -91,7 +93,9 @@ impl Watcher {
         loop {
             let first = self.rx.recv().ok()?;
             let mut paths = BTreeSet::new();
-            self.take(first, &mut paths);
+            // Files written in this batch and not closed yet.
+            let mut writing = BTreeSet::new();
+            self.take(first, &mut paths, &mut writing);
             let opened = Instant::now();
             loop {
                 let left = LONGEST.saturating_sub(opened.elapsed());
@@ -99,8 +103,9 @@ impl Watcher {
                     break;
                 }
                 match self.rx.recv_timeout(QUIET.min(left)) {
-                    Ok(e) => self.take(e, &mut paths),
-                    Err(RecvTimeoutError::Timeout) => break,
+                    Ok(e) => self.take(e, &mut paths, &mut writing),
+                    Err(RecvTimeoutError::Timeout) if writing.is_empty() => break,
+                    Err(RecvTimeoutError::Timeout) => {}
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
             }
@@ -117,12 +122,30 @@ impl Watcher {
         }
     }
 
-    fn take(&self, event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
+    fn take(
+        &self,
+        event: notify::Result<notify::Event>,
+        paths: &mut BTreeSet<PathBuf>,
+        writing: &mut BTreeSet<PathBuf>,
+    ) {
         let Ok(event) = event else {
             // The OS dropped events (its queue overflowed): look at everything.
             paths.insert(self.root.join("content"));
             return;
         };
+        match Writing::of(&event.kind) {
+            Some(Writing::Started) => writing.extend(
+                event
+                    .paths
+                    .iter()
+                    .filter(|p| relevant(&self.root, p))
+                    .cloned(),
+            ),
+            Some(Writing::Ended) => event.paths.iter().for_each(|p| {
+                writing.remove(p);
+            }),
+            None => {}
+        }
         if !matters(&event.kind) {
             return;
         }
@@ -133,6 +156,28 @@ impl Watcher {
             if relevant(&self.root, &p) {
                 paths.insert(p);
             }
+        }
+    }
+}
+
+/// What an event says of a file being written.
+enum Writing {
+    /// Created, or its bytes changed: more may follow until it is closed.
+    Started,
+    /// Closed after writing, removed, or renamed away: nothing more will follow.
+    Ended,
+}
+
+impl Writing {
+    fn of(kind: &EventKind) -> Option<Writing> {
+        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+        match kind {
+            EventKind::Create(CreateKind::File | CreateKind::Any)
+            | EventKind::Modify(ModifyKind::Data(_)) => Some(Writing::Started),
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Name(_)) => Some(Writing::Ended),
+            _ => None,
         }
     }
 }
@@ -197,5 +242,34 @@ mod tests {
         ] {
             assert!(!relevant(root, Path::new(no)), "{no}");
         }
+    }
+
+    /// A program that truncates a file, then takes its time writing it (an editor
+    /// writing in place on a busy machine): the batch waits for the file to be closed,
+    /// or the build would read it half written and report errors that are not there.
+    #[test]
+    fn a_batch_waits_for_a_file_being_written_to_be_closed() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path();
+        let file = root.join("content/v1.0.md");
+        std::fs::create_dir_all(root.join("content")).expect("content/");
+        std::fs::write(&file, "the old text\n").expect("written");
+        let mut w = Watcher::new(root).expect("watching");
+        let writer = {
+            let file = file.clone();
+            std::thread::spawn(move || {
+                let mut f = std::fs::File::create(&file).expect("truncated");
+                std::thread::sleep(QUIET * 4);
+                f.write_all(b"the new text\n").expect("written");
+            })
+        };
+        let batch = w.next_batch().expect("a batch");
+        assert_eq!(batch, vec![file.clone()]);
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("read"),
+            "the new text\n"
+        );
+        writer.join().expect("the writer");
     }
 }
