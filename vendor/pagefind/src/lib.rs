@@ -34,6 +34,10 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
+    // attest patch: the position in `fossicked_pages` of the first page with each URL,
+    // so that adding a page finds one with its URL without comparing it with every page
+    // before it.
+    page_positions: std::collections::HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
 }
 
@@ -42,6 +46,8 @@ impl SearchState {
         Self {
             options,
             fossicked_pages: vec![],
+            // attest patch: see `SearchState::page_positions`.
+            page_positions: std::collections::HashMap::new(),
             built_indexes: vec![],
         }
     }
@@ -108,6 +114,12 @@ impl SearchState {
         }
 
         let existing_page_count = self.fossicked_pages.len();
+        // attest patch: keep `page_positions` in step.
+        for (i, page) in results.iter().enumerate() {
+            self.page_positions
+                .entry(page.url.clone())
+                .or_insert(existing_page_count + i);
+        }
         self.fossicked_pages.extend(results);
 
         Ok(self.fossicked_pages.len() - existing_page_count)
@@ -116,13 +128,14 @@ impl SearchState {
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
         let result = file.fossick_sync(&self.options);
         if let Some(result) = result.as_ref().ok() {
-            let existing = self
-                .fossicked_pages
-                .iter()
-                .position(|page| page.url == result.url);
+            // attest patch: looked up, where upstream scans every page before.
+            let existing = self.page_positions.get(&result.url).copied();
             if let Some(existing) = existing {
                 *self.fossicked_pages.get_mut(existing).unwrap() = result.clone();
             } else {
+                // attest patch: see `SearchState::page_positions`.
+                self.page_positions
+                    .insert(result.url.clone(), self.fossicked_pages.len());
                 self.fossicked_pages.push(result.clone());
             }
         }
