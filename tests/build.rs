@@ -125,13 +125,92 @@ fn fixture_is_valid() {
     assert_eq!(code, 0);
 }
 
+/// Pagefind's fragments in a built site, by URL: each is gzip after a 12-byte signature.
+fn pagefind_fragments(public: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+    use std::io::Read;
+    let mut out = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(public.join("pagefind/fragment")).expect("fragments") {
+        let bytes = std::fs::read(e.expect("an entry").path()).expect("read");
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_end(&mut json)
+            .expect("gzip");
+        let v: serde_json::Value = serde_json::from_slice(&json[12..]).expect("JSON");
+        out.insert(v["url"].as_str().expect("a url").to_owned(), v);
+    }
+    out
+}
+
+/// The static index has one Pagefind page for each page of the site, not one a clause
+/// (the first query downloads a line for each); a document page's clauses are its
+/// anchored sections, with the party, modality and phase of each in its `clauses` meta.
+#[test]
+fn the_static_index_has_a_page_a_document_with_its_clauses_as_sections() {
+    let site = fixture("minimal");
+    build_ok(site.path(), &["--date", "2025-06-01"]);
+    let fragments = pagefind_fragments(&site.path().join("public"));
+    let urls: Vec<&str> = fragments.keys().map(String::as_str).collect();
+    assert_eq!(
+        urls,
+        [
+            "/accessibility/",
+            "/obligations/",
+            "/prog/",
+            "/prog/svtad/",
+            "/prog/tad/"
+        ]
+    );
+    let svtad = &fragments["/prog/svtad/"];
+    let anchors: Vec<(&str, &str)> = svtad["anchors"]
+        .as_array()
+        .expect("anchors")
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap(), a["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        anchors,
+        [
+            ("clause-1.1", "1.1 Definitions"),
+            ("clause-2.1", "2.1 Testing"),
+            ("clause-2.1A", "2.1A Testing"),
+            ("clause-2.2", "2.2 Testing"),
+            ("clause-2.3", "2.3 Testing"),
+        ]
+    );
+    let meta = &svtad["meta"];
+    assert_eq!(meta["document"], "P-SVTAD");
+    assert_eq!(meta["version"], "1.0");
+    assert_eq!(meta["status"], "Designated");
+    assert_eq!(meta["in_force"], "yes");
+    let clauses: serde_json::Value =
+        serde_json::from_str(meta["clauses"].as_str().expect("clauses")).expect("JSON");
+    assert_eq!(
+        clauses["clause-2.1A"],
+        serde_json::json!({"modality": ["shall"], "party": ["dcc"], "phase": ["PIT", "SIT"]})
+    );
+    assert_eq!(
+        clauses["clause-2.3"],
+        serde_json::json!({"phase": ["PIT", "SIT"]})
+    );
+    assert_eq!(
+        svtad["filters"],
+        serde_json::json!({"document": ["P-SVTAD"], "kind": ["svtad"], "modality": ["shall"], "party": ["dcc"], "phase": ["PIT", "SIT"]})
+    );
+    // A clause's words are found in its section, and a synonym after the mark.
+    let content = svtad["content"].as_str().expect("content");
+    assert!(
+        content.contains("2.1A Testing. DCC shall record every Testing Issue."),
+        "{content}"
+    );
+}
+
 #[test]
 fn build_writes_exactly_the_expected_files() {
     let site = fixture("minimal");
     let out = build_ok(site.path(), &[]);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("published 18 pages (65 files, "),
+        stdout.starts_with("published 18 pages (56 files, "),
         "unexpected summary: {stdout}"
     );
     assert_eq!(site_files(&site.path().join("public")), EXPECTED_FILES);

@@ -1587,7 +1587,11 @@ fn a_renumbering_from_a_clause_the_superseded_version_lacks_is_refused() {
 fn a_link_memo_from_another_day_is_worked_out_again() {
     let site = fixture("history");
     let (sources, _) = attest::load::load(site.path());
-    let parsed = || attest::parse::parse(&sources).0.expect("the fixture parses");
+    let parsed = || {
+        attest::parse::parse(&sources)
+            .0
+            .expect("the fixture parses")
+    };
     let day = |s: &str| attest::model::Date(s.parse().expect("a date"));
     let histories = |g: &attest::link::SiteGraph| -> Vec<String> {
         g.documents

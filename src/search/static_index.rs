@@ -1,15 +1,23 @@
 //! The published site's search: Pagefind's index and its prebuilt browser client,
 //! written under `pagefind/` in the output.
 //!
-//! Records go to Pagefind as custom records (no HTML is parsed again). Pagefind splits
-//! its word index into chunks and the browser fetches only the chunks a query needs, so
-//! the first query downloads tens of kilobytes rather than the whole index. Its filters
-//! carry the same facets as the tantivy index: kind, document, party, modality and
-//! phase. Only the current version of each document is indexed (see `build`), so there
-//! is no `current` filter: a filter costs the browser a download of its own, and one
-//! that every query sets would cost every first query.
+//! Pagefind indexes pages, and a query's first download holds a line for every page it
+//! knows, so the index has one Pagefind page for each page of the site, not one for each
+//! clause. A document page is given to Pagefind as a small HTML page of its own making
+//! (not the rendered page): its clauses as sections, each under a heading with the
+//! clause's anchor, so that Pagefind answers with the clauses that matched
+//! (`sub_results`) and their links to the clause anchors. Pages without clauses go to
+//! Pagefind as custom records. Either way no HTML of the site is parsed again.
 //!
-//! Pagefind has no synonyms, so they are applied when indexing: a record that uses one
+//! Filters carry the same facets as the tantivy index: kind, document, party, modality
+//! and phase. Pagefind filters pages, so a page carries every party, modality and phase
+//! of its clauses, and its `clauses` meta says which clause has which; the search page
+//! keeps only the clauses that have what the filter asks. Only the current version of
+//! each document is indexed (see `build`), so there is no `current` filter: a filter
+//! costs the browser a download of its own, and one that every query sets would cost
+//! every first query.
+//!
+//! Pagefind has no synonyms, so they are applied when indexing: a clause that uses one
 //! term of a group of `search-index/settings.toml` (PIT) is also indexed under the others
 //! (Pre-Integration Testing), which `attest search` gets by expanding the query instead.
 
@@ -54,16 +62,22 @@ async fn build_async(
         .force_language("en".to_owned())
         .build();
     let mut index = PagefindIndex::new(Some(config)).map_err(pf_err)?;
-    // Current versions only: Pagefind compares each new record's URL with every one
-    // before it (`fossick_one`), so its cost grows with the square of the records, and
-    // the other versions' clauses would triple them (measured: 122 s instead of 14 s
-    // on the 10,000-page corpus). `attest search --all-versions` searches them.
-    for r in records.iter().filter(|r| r.current) {
-        let (url, content, meta, filters) = pagefind_record(r, settings);
-        index
-            .add_custom_record(url, content, "en".into(), Some(meta), Some(filters), None)
-            .await
-            .map_err(pf_err)?;
+    // Current versions only: the other versions' clauses would triple the index, and
+    // `attest search --all-versions` searches them.
+    for page in pages(records) {
+        if page.clauses.is_empty() {
+            let Some(head) = page.head else { continue };
+            let (url, content, meta, filters) = pagefind_record(head, settings);
+            index
+                .add_custom_record(url, content, "en".into(), Some(meta), Some(filters), None)
+                .await
+                .map_err(pf_err)?;
+        } else {
+            index
+                .add_html_file(None, Some(page.url.to_owned()), page_html(&page, settings))
+                .await
+                .map_err(pf_err)?;
+        }
     }
     let files = index.get_files().await.map_err(pf_err)?;
     Ok(files
@@ -77,6 +91,136 @@ async fn build_async(
             url: None,
         })
         .collect())
+}
+
+/// One page of the site as Pagefind indexes it: the record of the page itself, and the
+/// records of the clauses on it, in their order.
+struct Page<'a> {
+    url: &'a str,
+    head: Option<&'a Record>,
+    clauses: Vec<&'a Record>,
+}
+
+/// The current records, gathered by the page they are on (a clause's URL is its page's
+/// and an anchor), in the order the pages first appear.
+fn pages(records: &[Record]) -> Vec<Page<'_>> {
+    let mut out: Vec<Page> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in records.iter().filter(|r| r.current) {
+        let (url, clause) = match r.url.split_once('#') {
+            Some((url, _)) => (url, true),
+            None => (r.url.as_str(), false),
+        };
+        let i = *at.entry(url).or_insert_with(|| {
+            out.push(Page {
+                url,
+                head: None,
+                clauses: Vec::new(),
+            });
+            out.len() - 1
+        });
+        if clause {
+            out[i].clauses.push(r);
+        } else {
+            out[i].head = Some(r);
+        }
+    }
+    out
+}
+
+/// The HTML Pagefind reads for a page with clauses. The page's facts are metadata and
+/// filters, in an element Pagefind does not index; then the page's own text, then each
+/// clause as a heading with its anchor and a paragraph.
+fn page_html(page: &Page, settings: &Settings) -> String {
+    use crate::render::escape_html as esc;
+    let first = page.head.or(page.clauses.first().copied());
+    let mut html =
+        String::from("<html lang=\"en\"><body data-pagefind-body><div data-pagefind-ignore>");
+    let mut tag = |kind: &str, key: &str, value: &str| {
+        if !value.is_empty() {
+            html.push_str(&format!(
+                "<span data-pagefind-{kind}=\"{key}\">{}</span>",
+                esc(value)
+            ));
+        }
+    };
+    if let Some(r) = first {
+        let title = page
+            .head
+            .map_or(r.document_title.as_str(), |h| h.title.as_str());
+        tag("meta", "title", title);
+        tag("meta", "document", &r.document);
+        tag("meta", "document_title", &r.document_title);
+        tag("meta", "version", &r.version);
+        // The page's own record has no status; its clauses have their version's.
+        let status = page
+            .clauses
+            .first()
+            .map_or(r.status.as_str(), |c| c.status.as_str());
+        tag("meta", "status", status);
+        if r.in_force && !r.version.is_empty() {
+            tag("meta", "in_force", "yes");
+        }
+        tag("filter", "kind", &r.kind);
+        tag("filter", "document", &r.document);
+    }
+    let mut facets: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    let mut by_clause = serde_json::Map::new();
+    for r in page.head.iter().chain(&page.clauses) {
+        let mut own = serde_json::Map::new();
+        for (name, values) in [
+            ("party", &r.party),
+            ("modality", &r.modality),
+            ("phase", &r.phase),
+        ] {
+            facets
+                .entry(name)
+                .or_default()
+                .extend(values.iter().map(String::as_str));
+            if !values.is_empty() {
+                own.insert(name.into(), values.clone().into());
+            }
+        }
+        if let Some((_, anchor)) = r.url.split_once('#') {
+            by_clause.insert(anchor.into(), own.into());
+        }
+    }
+    for (name, values) in &facets {
+        for v in values {
+            tag("filter", name, v);
+        }
+    }
+    tag(
+        "meta",
+        "clauses",
+        &serde_json::Value::Object(by_clause).to_string(),
+    );
+    html.push_str("</div>");
+    if let Some(head) = page.head {
+        html.push_str(&format!("<p>{}</p>", esc(&with_synonyms(head, settings))));
+    }
+    for r in &page.clauses {
+        let anchor = r.url.split_once('#').map_or("", |(_, a)| a);
+        html.push_str(&format!(
+            "<h2 id=\"{}\" data-pagefind-weight=\"1\">{}</h2><p>{}</p>",
+            esc(anchor),
+            esc(&r.title),
+            esc(&with_synonyms(r, settings))
+        ));
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+/// A record's text, and after [`SYNONYMS_MARK`] the synonyms of the terms it uses.
+fn with_synonyms(r: &Record, settings: &Settings) -> String {
+    let mut content = r.body.clone();
+    let also = settings.expansions(&format!("{} {}", r.title, r.body));
+    if !also.is_empty() {
+        content.push_str(SYNONYMS_MARK);
+        content.push_str(&also.join(", "));
+    }
+    content
 }
 
 /// Pagefind's errors (`anyhow` values) as ours, with their causes.
