@@ -213,7 +213,8 @@ pub fn build(
 
 /// Writes `records` into `index` and commits them.
 fn add_records(index: &Index, f: Fields, records: &[Record]) -> Result<(), String> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    // One core is left to Pagefind, which `attest build` runs at the same time.
+    let threads = std::thread::available_parallelism().map_or(1, |n| (n.get() - 1).clamp(1, 4));
     let mut writer = index
         .writer_with_num_threads::<TantivyDocument>(threads, 50_000_000 * threads)
         .map_err(|e| e.to_string())?;
