@@ -101,10 +101,15 @@ pub fn clean(raw: &str) -> Cleaned {
     // Words only: `+`/`-` must start a word to mean anything; AND, OR and NOT are
     // ordinary words here.
     let mut lone = false;
+    let mut empty_phrase = false;
     let mut words: Vec<String> = split_keeping_phrases(&text)
         .into_iter()
         .filter_map(|w| {
             let bare = w.trim_start_matches(['+', '-']);
+            if bare.starts_with('"') && !bare.chars().any(char::is_alphanumeric) {
+                empty_phrase = true;
+                return None;
+            }
             if bare.is_empty() || bare.chars().all(|c| !c.is_alphanumeric() && c != '"') {
                 lone |= !w
                     .chars()
@@ -123,6 +128,11 @@ pub fn clean(raw: &str) -> Cleaned {
             Some(format!("{sign}{bare}"))
         })
         .collect();
+    if empty_phrase {
+        notes.push(format!(
+            "a phrase with no words in it was ignored. {SYNTAX}"
+        ));
+    }
     if lone {
         notes.push(format!(
             "a `+` or `-` on its own was ignored: put it right before a word. {SYNTAX}"
@@ -217,6 +227,22 @@ pub fn asks_for_obligations(cleaned: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// Found by the `search_query` fuzz target: a phrase of nothing but spaces was kept,
+    /// and tantivy could not read it.
+    #[test]
+    fn a_phrase_without_words_is_dropped() {
+        let c = clean("\" \" exit \"  \"");
+        assert_eq!(c.text, "exit");
+        assert_eq!(
+            c.notes,
+            [format!(
+                "a phrase with no words in it was ignored. {SYNTAX}"
+            )]
+        );
+        assert_eq!(clean("a\" \"").text, "a");
+        assert_eq!(clean("\"PIT exit\"").text, "\"PIT exit\"");
+    }
+
     #[test]
     fn repairs_and_says_so() {
         let c = clean("\"unbalanced quote");
@@ -265,7 +291,6 @@ mod tests {
         // runs into a word as an error: the repair cuts the word there.
         for (typed, searched) in [
             ("\"a\"b", "\"a\" b"),
-            ("a\" \"", "a \" \""),
             ("\"a\"\"b\"", "\"a\" \"b\""),
             ("x\"Test Completion\"report", "x \"Test Completion\" report"),
             ("+\"exit criteria\"-PIT", "+\"exit criteria\" -PIT"),
