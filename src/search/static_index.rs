@@ -267,11 +267,8 @@ fn pagefind_record(r: &Record, settings: &Settings) -> (String, String, Meta, Fi
     // The title is searched too (Pagefind weighs the `title` meta). Synonyms go after
     // the text and a `¦`, where the search page cuts the excerpt; when only a synonym
     // matched, it shows the start of the text (`summary`) instead.
-    let mut content = r.body.clone();
-    let also = settings.expansions(&format!("{} {}", r.title, r.body));
-    if !also.is_empty() {
-        content.push_str(SYNONYMS_MARK);
-        content.push_str(&also.join(", "));
+    let content = with_synonyms(r, settings);
+    if content.len() > r.body.len() {
         let end = r
             .body
             .char_indices()
