@@ -9,6 +9,8 @@
 //! - a failed build never changes `public/`, byte for byte;
 //! - the link checker's HTML scanner reads ids and links as a browser's tokenizer does
 //!   (html5ever is the oracle);
+//! - excluding words or a phrase from a search leaves exactly the clauses without them
+//!   (a scan of the text is the oracle);
 //! - the fuzz targets' bodies (`fuzz/src/lib.rs`) hold over their seed corpus and over
 //!   random input, so the fuzzers' properties are checked on stable Rust too.
 //!
@@ -572,6 +574,78 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------
+// Exclusions in `attest search`.
+
+/// Words the English stemmer leaves as they are, so a scan of the text finds what the
+/// index finds.
+const WORDS: [&str; 5] = ["kilo", "lima", "papa", "tango", "sierra"];
+
+fn clause_record(i: usize, body: String) -> attest::search::Record {
+    attest::search::Record {
+        title: "Clause".to_owned(),
+        body,
+        document: String::new(),
+        document_title: String::new(),
+        kind: "tad".to_owned(),
+        version: "1.0".to_owned(),
+        clause: i.to_string(),
+        heading: String::new(),
+        party: Vec::new(),
+        modality: Vec::new(),
+        phase: Vec::new(),
+        url: format!("/d/#clause-{i}"),
+        current: true,
+        in_force: true,
+        status: String::new(),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// `+a -"b c"` and `+a -b` find exactly the clauses that hold `a` and not the
+    /// phrase (or word). Found by the `search_query` fuzz target: tantivy's phrase scorer
+    /// asserted when its exclusion sought it backwards (a debug build's panic).
+    #[test]
+    fn an_exclusion_leaves_exactly_the_clauses_without_it(
+        bodies in prop::collection::vec(prop::collection::vec(0..WORDS.len(), 1..8), 1..60),
+        (want, first, second) in (0..WORDS.len(), 0..WORDS.len(), 0..WORDS.len()),
+        phrase in any::<bool>(),
+    ) {
+        let texts: Vec<Vec<&str>> = bodies
+            .iter()
+            .map(|b| b.iter().map(|&w| WORDS[w]).collect())
+            .collect();
+        let records: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| clause_record(i, t.join(" ")))
+            .collect();
+        let index = attest::search::SearchIndex::in_memory(&records, &[]).unwrap();
+        let settings = attest::search::Settings::parse("").unwrap();
+        let (excluded, text) = if phrase {
+            (vec![WORDS[first], WORDS[second]], format!("+{} -\"{} {}\"", WORDS[want], WORDS[first], WORDS[second]))
+        } else {
+            (vec![WORDS[first]], format!("+{} -{}", WORDS[want], WORDS[first]))
+        };
+        let mut q = attest::search::Query::new(&text);
+        q.limit = records.len();
+        let outcome = index.search(&q, &settings).unwrap();
+        let mut found: Vec<String> = outcome.hits.iter().map(|h| h.url.clone()).collect();
+        found.sort();
+        let mut expected: Vec<String> = texts
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.contains(&WORDS[want]) && !t.windows(excluded.len()).any(|w| w == excluded.as_slice()))
+            .map(|(i, _)| format!("/d/#clause-{i}"))
+            .collect();
+        expected.sort();
+        prop_assert_eq!(outcome.total, expected.len(), "{}", text);
+        prop_assert_eq!(found, expected, "{}", text);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // The fuzz targets' bodies, on stable.
 
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -693,6 +767,13 @@ fn fuzz_targets_hold_on_their_seed_corpus() {
                     "a `+` or `-` on its own was ignored: put it right before a word",
                     "there are no words to search for",
                 ],
+            ),
+            // Found by the fuzz target: `-1-1` is the excluded phrase "1 1", and tantivy's
+            // phrase scorer asserted when the exclusion sought it backwards (see
+            // `an_exclusion_leaves_exactly_the_clauses_without_it`).
+            "phrase-scorer-past-end" => (
+                "+A -\u{fffd}\u{fffd}\u{fffd}\u{fffd}1- -1-1".into(),
+                vec!["control characters in the query were ignored", special],
             ),
             // The phrase of a space only searches for nothing: it goes, and says so.
             "phrase-into-word" => (

@@ -498,6 +498,7 @@ impl SearchIndex {
         parser.set_field_boost(f.page_body, b.page);
         parser.set_field_boost(f.doc_text, b.document);
         let (main, errors) = parser.parse_query_lenient(&cleaned.text);
+        let main = super::exclusion::listed_exclusions(main);
         if !errors.is_empty() {
             notes.push(format!(
                 "part of the query could not be read as written. {SYNTAX}"

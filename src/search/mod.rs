@@ -22,6 +22,7 @@
 //! obligations) and `link` (URLs, which version is current).
 
 pub mod eval;
+mod exclusion;
 pub mod index;
 pub mod query;
 pub mod settings;
