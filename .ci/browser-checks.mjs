@@ -356,6 +356,54 @@ async function searchChecks(browser) {
     await context.close();
   }
 
+  // "Version in force only": ticked (at first), the other versions' index is not even
+  // loaded; unticked, their wording is found, a run of versions with the same words as
+  // one result at the last of them; the choice is kept in the address.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const fetched = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    const other = () => fetched.filter((p) => p.startsWith('/pagefind-other-versions/'));
+    await page.goto(`${baseUrl}/search/`, { waitUntil: 'load' });
+    const ticked = await page.isChecked('#filter-current');
+    let r = await runSearch(page, '"may publish a summary"');
+    result(
+      ticked && r.urls.every((u) => !/\/v\d/.test(u)) && other().length === 0,
+      'search: "version in force only" is ticked at first, searches the current versions, and loads nothing of the others',
+      JSON.stringify({ ticked, r, other: other() }),
+    );
+    // The words of a quoted phrase are all searched for, "a" too.
+    r = await runSearch(page, '"publish a summary"');
+    result(r.urls[0] === '/fsm/svtad/#clause-6.7', 'search: a quoted phrase keeps its short words', JSON.stringify(r));
+    await page.fill('#search-input', '"may publish a summary"');
+    await page.uncheck('#filter-current');
+    r = await resultsAnnounced(page);
+    const meta = await page.evaluate(() => document.querySelector('#search-results .search-result__meta')?.textContent);
+    result(
+      r.urls[0] === '/fsm/svtad/v0.2/#clause-6.7' && !r.urls.includes('/fsm/svtad/v0.1/#clause-6.7') && other().length > 0,
+      'search: unticked, the wording of versions 0.1 and 0.2 of FSM-SVTAD 6.7 is one result, at 0.2',
+      JSON.stringify({ r, other: other() }),
+    );
+    result(
+      meta === 'FSM SEC Variation Testing Approach Document · versions 0.1 to 0.2 · submitted for approval · not the current version',
+      'search: the result says which versions hold the words',
+      meta,
+    );
+    result(new URL(page.url()).searchParams.get('current') === 'no', 'search: the unticked box is kept in the address', page.url());
+    await page.reload({ waitUntil: 'load' });
+    r = await resultsAnnounced(page);
+    result(
+      !(await page.isChecked('#filter-current')) && r.urls[0] === '/fsm/svtad/v0.2/#clause-6.7',
+      'search: the address brings the unticked box and its results back',
+      JSON.stringify(r),
+    );
+    await page.check('#filter-current');
+    r = await resultsAnnounced(page);
+    result(r.urls.every((u) => !/\/v\d/.test(u)), 'search: ticked again, only the current versions are searched', JSON.stringify(r));
+    await context.close();
+  }
+
   // Keyboard only: Tab to the search box, type, Enter, Tab to the first result, Enter.
   for (const width of [1280, 320]) {
     const at = `at ${width}px`;

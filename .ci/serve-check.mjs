@@ -137,6 +137,19 @@ try {
     await search.waitForURL(/#clause-4\.2$/, { timeout: 10000 }).catch(() => {});
     result(search.url().endsWith('/fsm/svtad/#clause-4.2'), 'the result leads to the clause anchor', search.url());
   }
+  // Unticking "version in force only" searches the other versions in the preview too.
+  await search.goto(`${base}/search/?q=${encodeURIComponent('"may publish a summary"')}&current=no`);
+  await search.waitForFunction(() => !/Searching/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
+  const older = await search.evaluate(() => ({
+    unticked: !document.getElementById('filter-current').checked,
+    links: [...document.querySelectorAll('#search-results a')].map((a) => a.getAttribute('href')),
+    meta: document.querySelector('#search-results .search-result__meta')?.textContent,
+  }));
+  result(
+    older.unticked && older.links[0] === '/fsm/svtad/v0.2/#clause-6.7' && /versions 0\.1 to 0\.2 · submitted for approval · not the current version$/.test(older.meta || ''),
+    'unticked, the preview search finds the other versions\' wording, a run of versions as one',
+    JSON.stringify(older),
+  );
 } catch (e) {
   result(false, 'the live preview check ran to the end', String(e && e.stack || e));
 } finally {

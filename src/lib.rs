@@ -257,11 +257,15 @@ fn search_indexes(
     let records = search::records(graph);
     let fingerprint = search::index::fingerprint(&opts.root);
     let dir = opts.root.join(search::SEARCH_DIR).join(search::INDEX_DIR);
-    // The two indexes are independent, and Pagefind works on one thread: built side by
-    // side, they take little more than the longer of the two.
+    // The indexes are independent, and Pagefind works on one thread a bundle: built
+    // side by side, they take little more than the longest of them.
     let (tantivy, pagefind) = std::thread::scope(|s| {
-        let pagefind = s.spawn(|| search::static_index::build(&records, &settings));
-        let tantivy = search::index::build(&records, &graph.site.config.parties, fingerprint, &dir);
+        // As `search::has_other_versions`, which the search page asked.
+        let other_versions = records.iter().any(|r| !r.current);
+        let (records, settings) = (&records, &settings);
+        let pagefind =
+            s.spawn(move || search::static_index::build(records, settings, other_versions));
+        let tantivy = search::index::build(records, &graph.site.config.parties, fingerprint, &dir);
         let pagefind = pagefind.join().unwrap_or_else(|_| {
             Err(search::static_index::StaticIndexError(
                 "Pagefind stopped unexpectedly".into(),

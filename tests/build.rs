@@ -59,7 +59,7 @@ const EXPECTED_FILES: &[&str] = &[
 fn site_files(dir: &Path) -> Vec<String> {
     files_in(dir)
         .into_iter()
-        .filter(|f| !f.starts_with("pagefind/"))
+        .filter(|f| !f.starts_with("pagefind/") && !f.starts_with("pagefind-other-versions/"))
         .collect()
 }
 
@@ -85,12 +85,36 @@ fn assert_search_bundle(dir: &Path) {
         );
     }
     // One filter index each for kind, document, party, modality and phase; none for
-    // `current`, which would be every query's (only current versions are indexed).
+    // `current`, which would be every query's (the other versions have a bundle of
+    // their own).
     let filters = files
         .iter()
         .filter(|x| x.starts_with("pagefind/filter/"))
         .count();
     assert_eq!(filters, 5, "{files:?}");
+    // The other versions' bundle is an index only, merged into the first's client.
+    let other: Vec<String> = files
+        .iter()
+        .filter_map(|x| x.strip_prefix("pagefind-other-versions/"))
+        .map(|x| match x.split_once('_') {
+            Some((kind, _)) => format!("{kind}_*"),
+            None => x.to_owned(),
+        })
+        .collect();
+    assert_eq!(
+        other,
+        [
+            "filter/en_*",
+            "filter/en_*",
+            "filter/en_*",
+            "filter/en_*",
+            "filter/en_*",
+            "fragment/en_*",
+            "index/en_*",
+            "pagefind-entry.json",
+            "pagefind.en_*"
+        ]
+    );
 }
 
 /// The `<div class="document-body">` of a document page: the rendered Markdown.
@@ -126,10 +150,10 @@ fn fixture_is_valid() {
 }
 
 /// Pagefind's fragments in a built site, by URL: each is gzip after a 12-byte signature.
-fn pagefind_fragments(public: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
+fn pagefind_fragments(bundle: &Path) -> std::collections::BTreeMap<String, serde_json::Value> {
     use std::io::Read;
     let mut out = std::collections::BTreeMap::new();
-    for e in std::fs::read_dir(public.join("pagefind/fragment")).expect("fragments") {
+    for e in std::fs::read_dir(bundle.join("fragment")).expect("fragments") {
         let bytes = std::fs::read(e.expect("an entry").path()).expect("read");
         let mut json = Vec::new();
         flate2::read::GzDecoder::new(&bytes[..])
@@ -148,7 +172,7 @@ fn pagefind_fragments(public: &Path) -> std::collections::BTreeMap<String, serde
 fn the_static_index_has_a_page_a_document_with_its_clauses_as_sections() {
     let site = fixture("minimal");
     build_ok(site.path(), &["--date", "2025-06-01"]);
-    let fragments = pagefind_fragments(&site.path().join("public"));
+    let fragments = pagefind_fragments(&site.path().join("public/pagefind"));
     let urls: Vec<&str> = fragments.keys().map(String::as_str).collect();
     assert_eq!(
         urls,
@@ -202,6 +226,67 @@ fn the_static_index_has_a_page_a_document_with_its_clauses_as_sections() {
         content.contains("2.1A Testing. DCC shall record every Testing Issue."),
         "{content}"
     );
+
+    // The other versions' bundle: version 0.1's clauses whose words differ from 1.0's,
+    // at the version's own URL.
+    let other = pagefind_fragments(&site.path().join("public/pagefind-other-versions"));
+    let urls: Vec<&str> = other.keys().map(String::as_str).collect();
+    assert_eq!(urls, ["/prog/svtad/v0.1/"]);
+    let v01 = &other["/prog/svtad/v0.1/"];
+    let anchors: Vec<&str> = v01["anchors"]
+        .as_array()
+        .expect("anchors")
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(anchors, ["clause-1.1", "clause-2.1"]);
+    let meta = &v01["meta"];
+    assert_eq!(
+        (&meta["version"], &meta["status"], &meta["current"]),
+        (
+            &serde_json::json!("0.1"),
+            &serde_json::json!("Draft for consultation"),
+            &serde_json::json!("no")
+        )
+    );
+    assert_eq!(meta.get("in_force"), None);
+    let content = v01["content"].as_str().expect("content");
+    assert!(
+        content.contains("2.1 Testing. DCC shall test the changes."),
+        "{content}"
+    );
+}
+
+/// With one version of each document, or other versions whose words are all the
+/// current version's, there is nothing else to search: no second bundle (Pagefind's
+/// client cannot merge an empty one), and the search page offers no box for it.
+#[test]
+fn a_site_without_other_wording_has_no_other_versions_to_search() {
+    let one_version = fixture("minimal");
+    std::fs::remove_file(one_version.path().join("content/prog/svtad/v0.1.md")).unwrap();
+    let same_words = fixture("minimal");
+    let dir = same_words.path().join("content/prog/svtad");
+    let v01 = std::fs::read_to_string(dir.join("v0.1.md")).unwrap();
+    let v10 = std::fs::read_to_string(dir.join("v1.0.md")).unwrap();
+    let front = |s: &str| s.split("+++").nth(1).unwrap().to_owned();
+    let body = |s: &str| s.splitn(3, "+++").nth(2).unwrap().to_owned();
+    std::fs::write(
+        dir.join("v0.1.md"),
+        format!("+++{}+++{}", front(&v01), body(&v10)),
+    )
+    .unwrap();
+    for site in [&one_version, &same_words] {
+        build_ok(site.path(), &[]);
+        let public = site.path().join("public");
+        assert!(public.join("pagefind/pagefind-entry.json").exists());
+        assert!(!public.join("pagefind-other-versions").exists());
+        let search = read(&public, "search/index.html");
+        assert!(search.contains("data-pagefind=\"/pagefind/\">"), "{search}");
+        assert!(!search.contains("filter-current"), "{search}");
+        assert!(search.contains(
+            "<p class=\"hint\">Searches the version in force of each document, or its latest draft while none is in force.</p>"
+        ));
+    }
 }
 
 #[test]
@@ -210,7 +295,7 @@ fn build_writes_exactly_the_expected_files() {
     let out = build_ok(site.path(), &[]);
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("published 18 pages (56 files, "),
+        stdout.starts_with("published 18 pages (65 files, "),
         "unexpected summary: {stdout}"
     );
     assert_eq!(site_files(&site.path().join("public")), EXPECTED_FILES);

@@ -588,6 +588,7 @@ fn clause_record(i: usize, body: String) -> attest::search::Record {
         document_title: String::new(),
         kind: "tad".to_owned(),
         version: "1.0".to_owned(),
+        first_version: String::new(),
         clause: i.to_string(),
         heading: String::new(),
         party: Vec::new(),

@@ -175,6 +175,43 @@ fn the_version_in_force_only_unless_all_versions() {
 }
 
 #[test]
+fn versions_side_by_side_with_the_same_words_are_found_once() {
+    // FSM-SVTAD 6.7 reads "DCC may publish a summary" in 0.1 and 0.2, "shall publish"
+    // (spelt "webiste") in 1.0, and "shall publish" in 1.1, the version in force. The
+    // wording of 0.1 and 0.2 is one result, at 0.2, the last version that has it.
+    let args = [
+        "\"may publish a summary\"",
+        "--doc",
+        "FSM-SVTAD",
+        "--all-versions",
+    ];
+    let v = search_json(&args);
+    let hits: Vec<(&str, &str, &str)> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["url"].as_str().unwrap(),
+                h["version"].as_str().unwrap(),
+                h["first_version"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(hits, [("/fsm/svtad/v0.2/#clause-6.7", "0.2", "0.1")]);
+    let (c, out, err) = search(&args);
+    assert_eq!(c, 0, "{err}");
+    assert_eq!(
+        out.lines().next(),
+        Some("1. FSM-SVTAD 6.7 Test completion, versions 0.1 to 0.2 (submitted for approval)")
+    );
+    // A wording of one version alone stands for that version.
+    let v = search_json(&["webiste", "--doc", "FSM-SVTAD", "--all-versions"]);
+    assert_eq!(urls(&v), ["/fsm/svtad/v1.0/#clause-6.7"]);
+    assert_eq!(v["hits"][0]["first_version"], "");
+}
+
+#[test]
 fn bad_queries_are_repaired_and_explained() {
     let syntax = "Search syntax: words in any order (clauses with more of them rank higher), \"an exact phrase\", +word (must appear), -word (must not appear). Filter with --party, --kind, --doc, --phase; --all-versions searches superseded and draft versions too.";
     let cases: [(&str, &str, Vec<String>); 5] = [
@@ -371,10 +408,12 @@ fn every_page_has_the_search_box_and_the_search_page_its_form() {
         assert!(html.contains("<label class=\"visually-hidden\" for=\"site-search-input\">Search the documents</label>"), "{page}");
     }
     let search = read(&public, "search/index.html");
-    assert!(search.contains("data-pagefind=\"/pagefind/\""));
+    assert!(search.contains(
+        "data-pagefind=\"/pagefind/\" data-pagefind-other=\"/pagefind-other-versions/\">"
+    ));
     assert!(search.contains("<p class=\"search-results__status\" id=\"search-status\" role=\"status\" aria-live=\"polite\" aria-atomic=\"true\"></p>"));
     assert!(search.contains("<option value=\"users\">Users</option>"));
-    assert!(search.contains("Searches the version in force of each document, or its latest draft while none is in force."));
+    assert!(search.contains("<input class=\"checkbox__input\" id=\"filter-current\" name=\"current\" type=\"checkbox\" value=\"yes\" checked aria-describedby=\"current-hint\">\n            <label class=\"label\" for=\"filter-current\">Version in force only</label>"));
     assert!(public.join("pagefind/pagefind.js").exists());
 }
 

@@ -314,6 +314,7 @@ fn record(
         document_title: "A TAD".to_owned(),
         kind: if clause.is_empty() { "page" } else { "tad" }.to_owned(),
         version: if clause.is_empty() { "" } else { "1.0" }.to_owned(),
+        first_version: String::new(),
         clause: clause.to_owned(),
         heading: "Testing".to_owned(),
         party: owned(party),

@@ -13,6 +13,9 @@ pub struct SearchPage {
     pub url: String,
     /// Where Pagefind's files are, ending in `/`.
     pub pagefind_url: String,
+    /// Where Pagefind's files for the versions besides the current ones are, when there
+    /// are such versions; the page then offers to search them.
+    pub other_versions_url: Option<String>,
     /// The filters, in the order shown: kind, document, party, modality, phase.
     pub filters: Vec<Filter>,
     pub register_url: String,
@@ -71,6 +74,8 @@ pub fn search_page(graph: &SiteGraph) -> SearchPage {
     SearchPage {
         url: search_url(b),
         pagefind_url: format!("{b}{}/", crate::search::static_index::BUNDLE_DIR),
+        other_versions_url: crate::search::has_other_versions(graph)
+            .then(|| format!("{b}{}/", crate::search::static_index::OTHER_BUNDLE_DIR)),
         filters: vec![
             Filter {
                 name: "kind",

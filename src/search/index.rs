@@ -38,7 +38,7 @@ const ANALYZER: &str = "attest_en";
 /// The manifest beside the index.
 const MANIFEST: &str = "attest-index.json";
 /// Bumped when the schema changes, so an old index is reported stale.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The fields of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +52,7 @@ struct Fields {
     document_title: Field,
     kind: Field,
     version: Field,
+    first_version: Field,
     clause: Field,
     heading: Field,
     party: Field,
@@ -95,6 +96,7 @@ fn schema() -> (Schema, Fields) {
         document_title: b.add_text_field("document_title", STORED),
         kind: b.add_text_field("kind", STRING | STORED),
         version: b.add_text_field("version", STORED),
+        first_version: b.add_text_field("first_version", STORED),
         clause: b.add_text_field("clause", STORED),
         heading: b.add_text_field("heading", STORED),
         party: b.add_text_field("party", STRING | STORED),
@@ -267,6 +269,7 @@ fn document(f: &Fields, r: &Record) -> TantivyDocument {
         f.document_title => r.document_title.as_str(),
         f.kind => r.kind.as_str(),
         f.version => r.version.as_str(),
+        f.first_version => r.first_version.as_str(),
         f.clause => r.clause.as_str(),
         f.heading => r.heading.as_str(),
         f.url => r.url.as_str(),
@@ -388,6 +391,9 @@ pub struct Hit {
     pub document_title: String,
     pub kind: String,
     pub version: String,
+    /// The first of the run of versions the hit stands for (see
+    /// [`Record::first_version`]), or "".
+    pub first_version: String,
     pub clause: String,
     pub heading: String,
     pub url: String,
@@ -612,6 +618,7 @@ impl SearchIndex {
                 document_title: text(f.document_title),
                 kind: text(f.kind),
                 version: text(f.version),
+                first_version: text(f.first_version),
                 clause: text(f.clause),
                 heading: text(f.heading),
                 url: text(f.url),

@@ -60,6 +60,10 @@ pub struct Record {
     pub kind: String,
     /// The version number, or "" for pages without versions.
     pub version: String,
+    /// The first of a run of versions side by side that hold the same words, when the
+    /// record stands for the run (`version` is the last of it); "" when it stands for
+    /// one version. Only another version than the current one stands for a run.
+    pub first_version: String,
     /// The clause number, or "" for a record that is not a clause.
     pub clause: String,
     /// The heading the clause sits under.
@@ -93,6 +97,18 @@ pub fn records(graph: &SiteGraph) -> Vec<Record> {
     out
 }
 
+/// Whether any document has another version than its current one with words of its
+/// own, so that there is a record that is not current: then the published site's
+/// search offers to search them too (see `static_index`). Stops at the first.
+pub fn has_other_versions(graph: &SiteGraph) -> bool {
+    graph.site.programmes.iter().enumerate().any(|(pi, p)| {
+        (0..p.documents.len()).any(|di| {
+            p.documents[di].versions.len() > 1
+                && document_records(graph, pi, di).iter().any(|r| !r.current)
+        })
+    })
+}
+
 /// The records of one document: its versions' clauses and the document itself.
 pub fn document_records(graph: &SiteGraph, pi: usize, di: usize) -> Vec<Record> {
     let mut out = Vec::new();
@@ -101,11 +117,14 @@ pub fn document_records(graph: &SiteGraph, pi: usize, di: usize) -> Vec<Record> 
     let doc = &prog.documents[di];
     let links = &graph.documents[pi][di];
     // Another version's clause is a record only where its words differ from the
-    // current version's: the same words are found there, and most clauses of
-    // most versions are the same (this keeps both indexes a fraction the size).
-    let current_text: std::collections::HashMap<&crate::model::ClauseNumber, &str> = doc
+    // current version's: the same words are found there, and most clauses of most
+    // versions are the same. Where several versions side by side (none of them the
+    // current one) hold the same words, one record, the last version's, stands for the
+    // run: a clause that changed once, after many versions, is found once, not once a
+    // version. Both keep the indexes a fraction of the size.
+    let texts: Vec<std::collections::HashMap<&crate::model::ClauseNumber, &str>> = doc
         .versions
-        .get(links.current)
+        .iter()
         .map(|v| {
             v.body
                 .clauses
@@ -113,7 +132,12 @@ pub fn document_records(graph: &SiteGraph, pi: usize, di: usize) -> Vec<Record> 
                 .map(|c| (&c.number, v.body.clause_text(c)))
                 .collect()
         })
-        .unwrap_or_default();
+        .collect();
+    let holds = |vi: usize, number: &crate::model::ClauseNumber, text: &str| {
+        texts.get(vi).and_then(|t| t.get(number)) == Some(&text)
+    };
+    // Another version than the current one, with the same words.
+    let same = |vi: usize, number, text| vi != links.current && holds(vi, number, text);
     for (vi, v) in doc.versions.iter().enumerate() {
         let current = vi == links.current;
         let in_force = current && links.has_in_force;
@@ -129,8 +153,15 @@ pub fn document_records(graph: &SiteGraph, pi: usize, di: usize) -> Vec<Record> 
             if clause.title.as_deref() == Some(text) {
                 continue;
             }
-            if !current && current_text.get(&clause.number) == Some(&text) {
+            if !current
+                && (holds(links.current, &clause.number, text)
+                    || same(vi + 1, &clause.number, text))
+            {
                 continue;
+            }
+            let mut first = vi;
+            while !current && first > 0 && same(first - 1, &clause.number, text) {
+                first -= 1;
             }
             let heading = section_heading(&v.body, clause);
             let obligations = v.obligations.iter().filter(|o| o.clause == clause.number);
@@ -151,6 +182,10 @@ pub fn document_records(graph: &SiteGraph, pi: usize, di: usize) -> Vec<Record> 
                 document_title: doc.config.title.clone(),
                 kind: doc.config.kind.code().to_owned(),
                 version: v.meta.version.to_string(),
+                first_version: match first < vi {
+                    true => doc.versions[first].meta.version.to_string(),
+                    false => String::new(),
+                },
                 clause: clause.number.to_string(),
                 heading,
                 party: party.into_iter().collect(),
@@ -248,6 +283,7 @@ fn page_record(
             .unwrap_or_default(),
         kind: kind.to_owned(),
         version: doc.as_ref().map(|(_, v)| v.clone()).unwrap_or_default(),
+        first_version: String::new(),
         clause: String::new(),
         heading: String::new(),
         party: Vec::new(),
@@ -327,10 +363,14 @@ pub fn render_human(outcome: &SearchOutcome, color: bool) -> String {
             (false, true) => format!("{} {}", h.document, h.title),
             (false, false) => format!("{} {}", h.document, h.title),
         };
+        let version = match h.first_version.is_empty() {
+            true => format!("version {}", h.version),
+            false => format!("versions {} to {}", h.first_version, h.version),
+        };
         let version = match (h.version.is_empty(), h.status.is_empty()) {
             (true, _) => String::new(),
-            (false, true) => format!(", version {}", h.version),
-            (false, false) => format!(", version {} ({})", h.version, h.status.to_lowercase()),
+            (false, true) => format!(", {version}"),
+            (false, false) => format!(", {version} ({})", h.status.to_lowercase()),
         };
         let _ = writeln!(s, "{}. {place}{version}", i + 1);
         let mut snippet = String::new();

@@ -12,10 +12,16 @@
 //! Filters carry the same facets as the tantivy index: kind, document, party, modality
 //! and phase. Pagefind filters pages, so a page carries every party, modality and phase
 //! of its clauses, and its `clauses` meta says which clause has which; the search page
-//! keeps only the clauses that have what the filter asks. Only the current version of
-//! each document is indexed (see `build`), so there is no `current` filter: a filter
-//! costs the browser a download of its own, and one that every query sets would cost
-//! every first query.
+//! keeps only the clauses that have what the filter asks.
+//!
+//! There are two bundles. [`BUNDLE_DIR`] holds the current version of each document,
+//! and is all a search loads while "version in force only" is ticked, as it is at
+//! first. [`OTHER_BUNDLE_DIR`] holds the clauses of the other versions whose words
+//! differ from the current version's (the records `search::records` makes for them, a
+//! run of versions with the same words as one); the search page merges it in (Pagefind's
+//! `mergeIndex`) only when the box is unticked. A `current` filter in one bundle would
+//! have cost every first query a download of its own, and the other versions' words
+//! would have made every index chunk larger. The two are built side by side.
 //!
 //! Pagefind has no synonyms, so they are applied when indexing: a clause that uses one
 //! term of a group of `search-index/settings.toml` (PIT) is also indexed under the others
@@ -36,25 +42,53 @@ pub const SYNONYMS_MARK: &str = " \u{a6} ";
 /// How much of a record's text `summary` holds.
 const SUMMARY_CHARS: usize = 240;
 
-/// Where Pagefind's files go below the output folder.
+/// Where Pagefind's files for the current versions go below the output folder.
 pub const BUNDLE_DIR: &str = "pagefind";
+/// Where Pagefind's files for the other versions go below the output folder.
+pub const OTHER_BUNDLE_DIR: &str = "pagefind-other-versions";
 
 /// A failure of Pagefind, as text: its errors are `anyhow` values.
 #[derive(Debug, thiserror::Error)]
 #[error("the static search index could not be built: {0}")]
 pub struct StaticIndexError(pub String);
 
-/// Builds Pagefind's index of `records` and returns its files (index, client, wasm),
-/// with paths below the output folder.
-pub fn build(records: &[Record], settings: &Settings) -> Result<Vec<OutputFile>, StaticIndexError> {
+/// Builds Pagefind's two bundles of `records` (see the module's comment) and returns
+/// their files (index, client, wasm), with paths below the output folder. The other
+/// versions' bundle is written when `other_versions` (there is a record that is not
+/// current: the search page then offers to search them).
+pub fn build(
+    records: &[Record],
+    settings: &Settings,
+    other_versions: bool,
+) -> Result<Vec<OutputFile>, StaticIndexError> {
+    std::thread::scope(|s| {
+        let other = other_versions.then(|| s.spawn(|| bundle(records, false, settings)));
+        let mut files = bundle(records, true, settings)?;
+        if let Some(other) = other {
+            let other = other.join().unwrap_or_else(|_| {
+                Err(StaticIndexError("Pagefind stopped unexpectedly".into()))
+            })?;
+            files.extend(other);
+        }
+        Ok(files)
+    })
+}
+
+/// One bundle: the current versions' records, or the others'.
+fn bundle(
+    records: &[Record],
+    current: bool,
+    settings: &Settings,
+) -> Result<Vec<OutputFile>, StaticIndexError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| StaticIndexError(e.to_string()))?;
-    runtime.block_on(build_async(records, settings))
+    runtime.block_on(bundle_async(records, current, settings))
 }
 
-async fn build_async(
+async fn bundle_async(
     records: &[Record],
+    current: bool,
     settings: &Settings,
 ) -> Result<Vec<OutputFile>, StaticIndexError> {
     let config = PagefindServiceConfig::builder()
@@ -62,9 +96,7 @@ async fn build_async(
         .force_language("en".to_owned())
         .build();
     let mut index = PagefindIndex::new(Some(config)).map_err(pf_err)?;
-    // Current versions only: the other versions' clauses would triple the index, and
-    // `attest search --all-versions` searches them.
-    for page in pages(records) {
+    for page in pages(records, current) {
         if page.clauses.is_empty() {
             let Some(head) = page.head else { continue };
             let (url, content, meta, filters) = pagefind_record(head, settings);
@@ -79,18 +111,33 @@ async fn build_async(
                 .map_err(pf_err)?;
         }
     }
+    let dir = if current {
+        BUNDLE_DIR
+    } else {
+        OTHER_BUNDLE_DIR
+    };
     let files = index.get_files().await.map_err(pf_err)?;
     Ok(files
         .into_iter()
+        // The other versions' bundle is merged into the client of the first, so it
+        // needs its index only, not a client, wasm or UI of its own.
+        .filter(|f| current || is_index_data(&f.filename))
         .map(|f| OutputFile {
-            path: format!(
-                "{BUNDLE_DIR}/{}",
-                f.filename.to_string_lossy().replace('\\', "/")
-            ),
+            path: format!("{dir}/{}", f.filename.to_string_lossy().replace('\\', "/")),
             bytes: f.contents.into(),
             url: None,
         })
         .collect())
+}
+
+/// Whether a file of a bundle is its index (entry, meta, words, filters, fragments).
+fn is_index_data(path: &std::path::Path) -> bool {
+    let name = path.to_string_lossy();
+    name == "pagefind-entry.json"
+        || name.ends_with(".pf_meta")
+        || ["index", "fragment", "filter"]
+            .iter()
+            .any(|dir| path.starts_with(dir))
 }
 
 /// One page of the site as Pagefind indexes it: the record of the page itself, and the
@@ -101,12 +148,12 @@ struct Page<'a> {
     clauses: Vec<&'a Record>,
 }
 
-/// The current records, gathered by the page they are on (a clause's URL is its page's
-/// and an anchor), in the order the pages first appear.
-fn pages(records: &[Record]) -> Vec<Page<'_>> {
+/// The current records (or the others), gathered by the page they are on (a clause's
+/// URL is its page's and an anchor), in the order the pages first appear.
+fn pages(records: &[Record], current: bool) -> Vec<Page<'_>> {
     let mut out: Vec<Page> = Vec::new();
     let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for r in records.iter().filter(|r| r.current) {
+    for r in records.iter().filter(|r| r.current == current) {
         let (url, clause) = match r.url.split_once('#') {
             Some((url, _)) => (url, true),
             None => (r.url.as_str(), false),
@@ -161,6 +208,9 @@ fn page_html(page: &Page, settings: &Settings) -> String {
         if r.in_force && !r.version.is_empty() {
             tag("meta", "in_force", "yes");
         }
+        if !r.current {
+            tag("meta", "current", "no");
+        }
         tag("filter", "kind", &r.kind);
         tag("filter", "document", &r.document);
     }
@@ -180,6 +230,9 @@ fn page_html(page: &Page, settings: &Settings) -> String {
             if !values.is_empty() {
                 own.insert(name.into(), values.clone().into());
             }
+        }
+        if !r.first_version.is_empty() {
+            own.insert("first_version".into(), r.first_version.clone().into());
         }
         if let Some((_, anchor)) = r.url.split_once('#') {
             by_clause.insert(anchor.into(), own.into());

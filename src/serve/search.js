@@ -9,8 +9,9 @@ export async function options() {}
 
 export async function init() {}
 
-export async function search(query, opts = {}) {
+export async function search(query, opts = {}, everyVersion = false) {
   const params = new URLSearchParams({ q: query });
+  if (everyVersion) params.set('current', 'no');
   for (const [name, value] of Object.entries((opts && opts.filters) || {})) {
     const v = Array.isArray(value) ? value[0] : value;
     if (v) params.set(name, v);
@@ -20,5 +21,19 @@ export async function search(query, opts = {}) {
   const body = await res.json();
   return {
     results: body.results.map((r) => ({ id: r.id, score: r.score, data: async () => r })),
+  };
+}
+
+// The published page merges in the index of the other versions (Pagefind's
+// `createInstance` and `mergeIndex`); here the same server answers with them included.
+export function createInstance() {
+  let everyVersion = false;
+  return {
+    options: async () => {},
+    init: async () => {},
+    mergeIndex: async () => {
+      everyVersion = true;
+    },
+    search: (query, opts = {}) => search(query, opts, everyVersion),
   };
 }

@@ -127,6 +127,7 @@ fn answer(index: &SearchIndex, settings: &Settings, query_string: &str) -> Resul
                 ("document", &h.document),
                 ("document_title", &h.document_title),
                 ("version", &h.version),
+                ("first_version", &h.first_version),
                 ("clause", &h.clause),
                 ("status", &h.status),
             ] {
@@ -136,6 +137,9 @@ fn answer(index: &SearchIndex, settings: &Settings, query_string: &str) -> Resul
             }
             if h.in_force && !h.version.is_empty() {
                 meta.insert("in_force", "yes".into());
+            }
+            if !h.current {
+                meta.insert("current", "no".into());
             }
             Found {
                 id: h.url.clone(),

@@ -9,6 +9,11 @@
 // filter asks are left out. (The preview's own client answers clause by clause, already
 // filtered, and has no `sub_results` or `clauses`.)
 //
+// "Version in force only" is ticked at first, and a search then loads only the index of
+// the current versions. Unticked, the search runs on a second Pagefind instance that
+// merges in the index of the other versions' clauses (/pagefind-other-versions/),
+// loaded then and not before; the first query stays small.
+//
 // Without JavaScript the form still submits (GET) and the page says search needs it.
 // Results are built with DOM methods and text nodes only: nothing a query or a page
 // holds is ever parsed as HTML, so no markup in either can run.
@@ -36,21 +41,40 @@ const STOP = new Set(['what', 'who', 'whom', 'which', 'when', 'where', 'why', 'h
   'we', 'our', 'can', 'has', 'have', 'need', 'there', 'any', 'and', 'or']);
 
 let pagefind = null;
-async function client() {
+let everyVersion = null;
+async function client(all) {
   if (!pagefind) {
     pagefind = await import(`${form.dataset.pagefind}pagefind.js`);
     // Without Pagefind's web worker: one download fewer (42 KB) for the first query,
     // and this page has nothing else for its main thread to do while it searches.
     await pagefind.options({ excerptLength: 40, noWorker: true });
   }
-  return pagefind;
+  if (!all) return pagefind;
+  if (!everyVersion) {
+    // The same client and wasm (cached), over both indexes.
+    const both = pagefind.createInstance({ basePath: form.dataset.pagefind, noWorker: true });
+    await both.options({ excerptLength: 40 });
+    await both.mergeIndex(form.dataset.pagefindOther, { excerptLength: 40 });
+    everyVersion = both;
+  }
+  return everyVersion;
 }
 
-/** What Pagefind is asked: no control characters or markup, no question words. */
+/** Whether the other versions are searched too: "version in force only" is unticked. */
+function allVersions() {
+  const box = form.elements.current;
+  return Boolean(box && !box.checked);
+}
+
+/**
+ * What Pagefind is asked: no control characters or markup, no question words outside
+ * a quoted phrase (inside one, every word is part of what is asked).
+ */
 export function normalise(raw) {
   const text = Array.from(raw).slice(0, MAX_QUERY).join('')
     .replace(/[\u0000-\u001f\u007f<>]/g, ' ');
-  const words = text.split(/\s+/).filter((w) => w && !STOP.has(w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')));
+  const words = (text.match(/"[^"]*"|\S+/g) || []).filter((w) => w.startsWith('"') && w.endsWith('"') && w.length > 1
+    || !STOP.has(w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')));
   return words.join(' ').trim();
 }
 
@@ -102,8 +126,7 @@ function chosenFilters() {
     const value = form.elements[name].value;
     if (value) filters[name] = value;
   }
-  // The index holds the current version of each document only (the version in force,
-  // or the latest draft while none is), so that needs no filter.
+  // Which versions are searched is which index is (see `client`), not a filter.
   return filters;
 }
 
@@ -177,7 +200,7 @@ async function clauseResults(found, query, filters) {
         const best = Math.max(...uses.map((u) => u.score));
         score += (best * uses.length * (BM25_K + 1)) / (uses.length + BM25_K * norm);
       }
-      out.push({ data, sub, rank, held, score });
+      out.push({ data, sub, rank, held, score, facts: facts && facts[anchor] });
     }
   });
   const all = (r) => (r.held >= terms.length ? 1 : 0);
@@ -213,7 +236,7 @@ function el(tag, cls, text) {
   return e;
 }
 
-function resultItem({ data, sub }) {
+function resultItem({ data, sub, facts: own }) {
   const meta = data.meta || {};
   const li = el('li', 'search-result');
   const h = el('h2', 'search-result__title heading-s');
@@ -225,9 +248,12 @@ function resultItem({ data, sub }) {
   li.appendChild(h);
   const facts = [];
   if (meta.document_title) facts.push(meta.document_title);
-  if (meta.version) facts.push(`version ${meta.version}`);
+  // A clause of other versions with the same words is one result, at the last of them.
+  const first = (own && own.first_version) || meta.first_version;
+  if (meta.version) facts.push(first ? `versions ${first} to ${meta.version}` : `version ${meta.version}`);
   if (meta.in_force) facts.push('in force');
   else if (meta.status) facts.push(meta.status.toLowerCase());
+  if (meta.current === 'no') facts.push('not the current version');
   if (facts.length) li.appendChild(el('p', 'search-result__meta secondary-text', facts.join(' · ')));
   const p = el('p', 'search-result__excerpt');
   // The synonyms indexed with a clause follow a "¦"; they are not its words.
@@ -257,7 +283,7 @@ async function run() {
   let found;
   try {
     const filters = chosenFilters();
-    found = await clauseResults(await relaxed(await client(), query, filters), query, filters);
+    found = await clauseResults(await relaxed(await client(allVersions()), query, filters), query, filters);
   } catch (e) {
     status.textContent = 'Search is not available: its index could not be loaded.';
     return;
@@ -278,6 +304,7 @@ function fromUrl() {
     const v = params.get(name);
     if (v && [...form.elements[name].options].some((o) => o.value === v)) form.elements[name].value = v;
   }
+  if (form.elements.current) form.elements.current.checked = params.get('current') !== 'no';
   return true;
 }
 
@@ -285,6 +312,7 @@ function toUrl() {
   const params = new URLSearchParams();
   params.set('q', input.value);
   for (const name of FILTERS) if (form.elements[name].value) params.set(name, form.elements[name].value);
+  if (allVersions()) params.set('current', 'no');
   history.replaceState(null, '', `${location.pathname}?${params}`);
 }
 
@@ -294,7 +322,8 @@ if (form) {
     toUrl();
     run();
   });
-  for (const name of FILTERS) {
+  for (const name of [...FILTERS, 'current']) {
+    if (!form.elements[name]) continue;
     form.elements[name].addEventListener('change', () => {
       if (input.value.trim()) {
         toUrl();
