@@ -373,6 +373,10 @@ async function searchChecks(browser) {
       'search: "version in force only" is ticked at first, searches the current versions, and loads nothing of the others',
       JSON.stringify({ ticked, r, other: other() }),
     );
+    // The facts each page carries for this page to read (its clauses' parties and
+    // modalities, its version) are not searched: no clause says "modality".
+    r = await runSearch(page, 'modality');
+    result(/^No results/.test(r.status), 'search: words of the facts kept with each page find nothing', JSON.stringify(r));
     // The words of a quoted phrase are all searched for, "a" too.
     r = await runSearch(page, '"publish a summary"');
     result(r.urls[0] === '/fsm/svtad/#clause-6.7', 'search: a quoted phrase keeps its short words', JSON.stringify(r));

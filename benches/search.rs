@@ -94,6 +94,8 @@ fn main() {
         search_secs / secs * 100.0
     );
 
+    indexes_alone(root);
+
     let t = Instant::now();
     let index = SearchIndex::open(&root.join("search-index/index")).expect("index opens");
     println!(
@@ -139,6 +141,44 @@ fn main() {
         hits as f64 / times.len() as f64
     );
     static_sizes(&root.join("public/pagefind"));
+}
+
+/// Each index of the build timed alone, one after another, from the same records: what
+/// each costs, where the build's `indexes` stage runs them side by side.
+fn indexes_alone(root: &Path) {
+    let (sources, _) = attest::load::load(root);
+    let (site, _) = attest::parse::parse(&sources);
+    let today = attest::model::Date(chrono::Local::now().date_naive());
+    let (graph, _) = attest::link::link(site.expect("the corpus parses"), None, today);
+    let t = Instant::now();
+    let records = attest::search::records(&graph);
+    let records_secs = t.elapsed().as_secs_f64();
+    let settings = Settings::load(root).expect("settings");
+    let current = records.iter().filter(|r| r.current).count();
+    let time = |f: &dyn Fn()| {
+        let t = Instant::now();
+        f();
+        t.elapsed().as_secs_f64()
+    };
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let tantivy = time(&|| {
+        attest::search::index::build(&records, &[], String::new(), &dir.path().join("index"))
+            .expect("tantivy builds");
+    });
+    let bundle = |current: bool| {
+        time(&|| {
+            attest::search::static_index::bundle(&records, current, &settings)
+                .expect("Pagefind builds");
+        })
+    };
+    let (pagefind, other) = (bundle(true), bundle(false));
+    println!(
+        "indexes alone: records {records_secs:.2} s; tantivy {tantivy:.2} s ({} records); \
+         Pagefind, current versions {pagefind:.2} s ({current} records); \
+         Pagefind, other versions {other:.2} s ({} records)",
+        records.len(),
+        records.len() - current,
+    );
 }
 
 /// What a first query fetches, at most: the client (the search page runs it without its

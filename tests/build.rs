@@ -167,7 +167,7 @@ fn pagefind_fragments(bundle: &Path) -> std::collections::BTreeMap<String, serde
 
 /// The static index has one Pagefind page for each page of the site, not one a clause
 /// (the first query downloads a line for each); a document page's clauses are its
-/// anchored sections, with the party, modality and phase of each in its `clauses` meta.
+/// anchored sections, with the party, modality and phase of each in its `_clauses` meta.
 #[test]
 fn the_static_index_has_a_page_a_document_with_its_clauses_as_sections() {
     let site = fixture("minimal");
@@ -203,11 +203,11 @@ fn the_static_index_has_a_page_a_document_with_its_clauses_as_sections() {
     );
     let meta = &svtad["meta"];
     assert_eq!(meta["document"], "P-SVTAD");
-    assert_eq!(meta["version"], "1.0");
-    assert_eq!(meta["status"], "Designated");
-    assert_eq!(meta["in_force"], "yes");
+    assert_eq!(meta["_version"], "1.0");
+    assert_eq!(meta["_status"], "Designated");
+    assert_eq!(meta["_in_force"], "yes");
     let clauses: serde_json::Value =
-        serde_json::from_str(meta["clauses"].as_str().expect("clauses")).expect("JSON");
+        serde_json::from_str(meta["_clauses"].as_str().expect("clauses")).expect("JSON");
     assert_eq!(
         clauses["clause-2.1A"],
         serde_json::json!({"modality": ["shall"], "party": ["dcc"], "phase": ["PIT", "SIT"]})
@@ -228,29 +228,38 @@ fn the_static_index_has_a_page_a_document_with_its_clauses_as_sections() {
     );
 
     // The other versions' bundle: version 0.1's clauses whose words differ from 1.0's,
-    // at the version's own URL.
+    // gathered as one page for the document at its changes clause by clause, each
+    // section saying where its clause is.
     let other = pagefind_fragments(&site.path().join("public/pagefind-other-versions"));
     let urls: Vec<&str> = other.keys().map(String::as_str).collect();
-    assert_eq!(urls, ["/prog/svtad/v0.1/"]);
-    let v01 = &other["/prog/svtad/v0.1/"];
-    let anchors: Vec<&str> = v01["anchors"]
+    assert_eq!(urls, ["/prog/svtad/clauses/"]);
+    let gathered = &other["/prog/svtad/clauses/"];
+    let anchors: Vec<&str> = gathered["anchors"]
         .as_array()
         .expect("anchors")
         .iter()
         .map(|a| a["id"].as_str().unwrap())
         .collect();
-    assert_eq!(anchors, ["clause-1.1", "clause-2.1"]);
-    let meta = &v01["meta"];
+    assert_eq!(anchors, ["v0.1-clause-1.1", "v0.1-clause-2.1"]);
+    let meta = &gathered["meta"];
+    assert_eq!(meta["_current"], "no");
+    assert_eq!(meta["document"], "P-SVTAD");
+    assert_eq!(meta.get("_version"), None);
+    assert_eq!(meta.get("_in_force"), None);
+    let clauses: serde_json::Value =
+        serde_json::from_str(meta["_clauses"].as_str().expect("clauses")).expect("JSON");
     assert_eq!(
-        (&meta["version"], &meta["status"], &meta["current"]),
-        (
-            &serde_json::json!("0.1"),
-            &serde_json::json!("Draft for consultation"),
-            &serde_json::json!("no")
-        )
+        clauses["v0.1-clause-2.1"],
+        serde_json::json!({
+            "modality": ["shall"],
+            "party": ["dcc"],
+            "phase": ["PIT", "SIT"],
+            "status": "Draft for consultation",
+            "url": "/prog/svtad/v0.1/#clause-2.1",
+            "version": "0.1"
+        })
     );
-    assert_eq!(meta.get("in_force"), None);
-    let content = v01["content"].as_str().expect("content");
+    let content = gathered["content"].as_str().expect("content");
     assert!(
         content.contains("2.1 Testing. DCC shall test the changes."),
         "{content}"

@@ -28,12 +28,17 @@ impl HistoryUrls {
         let u = &links.url;
         HistoryUrls {
             history: format!("{u}history/"),
-            clauses: format!("{u}clauses/"),
+            clauses: clauses_url(u),
             feed: format!("{u}feed.xml"),
             versions_json: format!("{u}versions.json"),
             changes_json: format!("{u}changes.json"),
         }
     }
+}
+
+/// The URL of the page of a document's changes clause by clause, from the document's.
+pub fn clauses_url(document_url: &str) -> String {
+    format!("{document_url}clauses/")
 }
 
 /// The URL of the redline from a version's predecessor to it.

@@ -11,15 +11,16 @@
 //!
 //! Filters carry the same facets as the tantivy index: kind, document, party, modality
 //! and phase. Pagefind filters pages, so a page carries every party, modality and phase
-//! of its clauses, and its `clauses` meta says which clause has which; the search page
+//! of its clauses, and its `_clauses` meta says which clause has which; the search page
 //! keeps only the clauses that have what the filter asks.
 //!
 //! There are two bundles. [`BUNDLE_DIR`] holds the current version of each document,
 //! and is all a search loads while "version in force only" is ticked, as it is at
 //! first. [`OTHER_BUNDLE_DIR`] holds the clauses of the other versions whose words
 //! differ from the current version's (the records `search::records` makes for them, a
-//! run of versions with the same words as one); the search page merges it in (Pagefind's
-//! `mergeIndex`) only when the box is unticked. A `current` filter in one bundle would
+//! run of versions with the same words as one), one Pagefind page a document; the `_clauses`
+//! meta gives each clause's URL, version and status. The search page merges it in
+//! (Pagefind's `mergeIndex`) only when the box is unticked. A `current` filter in one bundle would
 //! have cost every first query a download of its own, and the other versions' words
 //! would have made every index chunk larger. The two are built side by side.
 //!
@@ -75,12 +76,17 @@ pub fn build(
 }
 
 /// One bundle: the current versions' records, or the others'.
-fn bundle(
+pub fn bundle(
     records: &[Record],
     current: bool,
     settings: &Settings,
 ) -> Result<Vec<OutputFile>, StaticIndexError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .thread_name(if current {
+            "pagefind"
+        } else {
+            "pagefind-other"
+        })
         .build()
         .map_err(|e| StaticIndexError(e.to_string()))?;
     runtime.block_on(bundle_async(records, current, settings))
@@ -106,7 +112,7 @@ async fn bundle_async(
                 .map_err(pf_err)?;
         } else {
             index
-                .add_html_file(None, Some(page.url.to_owned()), page_html(&page, settings))
+                .add_html_file(None, Some(page.url.clone()), page_html(&page, settings))
                 .await
                 .map_err(pf_err)?;
         }
@@ -140,29 +146,46 @@ fn is_index_data(path: &std::path::Path) -> bool {
             .any(|dir| path.starts_with(dir))
 }
 
-/// One page of the site as Pagefind indexes it: the record of the page itself, and the
-/// records of the clauses on it, in their order.
+/// One page as Pagefind indexes it: the record of the page itself, and the records of
+/// the clauses on it, in their order.
 struct Page<'a> {
-    url: &'a str,
+    url: String,
     head: Option<&'a Record>,
     clauses: Vec<&'a Record>,
+    /// Whether the page gathers the clauses of several pages (the other versions of a
+    /// document): then each section says where its clause is (see [`section_id`]).
+    gathered: bool,
 }
 
-/// The current records (or the others), gathered by the page they are on (a clause's
-/// URL is its page's and an anchor), in the order the pages first appear.
+/// The current records, gathered by the page they are on (a clause's URL is its page's
+/// and an anchor), in the order the pages first appear. The other versions' records are
+/// gathered by document instead, as one page at the document's clause-by-clause changes:
+/// Pagefind's cost is as much a page as a clause, and most other versions have only a
+/// few clauses with words of their own.
 fn pages(records: &[Record], current: bool) -> Vec<Page<'_>> {
+    // A document's own record (current, not a clause) is at the document's URL.
+    let document_urls: std::collections::HashMap<&str, &str> = records
+        .iter()
+        .filter(|r| r.current && r.clause.is_empty() && !r.document.is_empty())
+        .map(|r| (r.document.as_str(), r.url.as_str()))
+        .collect();
     let mut out: Vec<Page> = Vec::new();
-    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for r in records.iter().filter(|r| r.current == current) {
         let (url, clause) = match r.url.split_once('#') {
             Some((url, _)) => (url, true),
             None => (r.url.as_str(), false),
         };
-        let i = *at.entry(url).or_insert_with(|| {
+        let url = match document_urls.get(r.document.as_str()) {
+            Some(document) if !current => crate::render::history::clauses_url(document),
+            _ => url.to_owned(),
+        };
+        let i = *at.entry(url.clone()).or_insert_with(|| {
             out.push(Page {
                 url,
                 head: None,
                 clauses: Vec::new(),
+                gathered: !current,
             });
             out.len() - 1
         });
@@ -173,6 +196,16 @@ fn pages(records: &[Record], current: bool) -> Vec<Page<'_>> {
         }
     }
     out
+}
+
+/// The id of a clause's section: its anchor, or on a page that gathers several versions
+/// the version and the anchor (`v0.2-clause-6.7`), which tells them apart.
+fn section_id(r: &Record, gathered: bool) -> String {
+    let anchor = r.url.split_once('#').map_or("", |(_, a)| a);
+    match gathered {
+        true => format!("v{}-{anchor}", r.version),
+        false => anchor.to_owned(),
+    }
 }
 
 /// The HTML Pagefind reads for a page with clauses. The page's facts are metadata and
@@ -198,18 +231,21 @@ fn page_html(page: &Page, settings: &Settings) -> String {
         tag("meta", "title", title);
         tag("meta", "document", &r.document);
         tag("meta", "document_title", &r.document_title);
-        tag("meta", "version", &r.version);
-        // The page's own record has no status; its clauses have their version's.
-        let status = page
-            .clauses
-            .first()
-            .map_or(r.status.as_str(), |c| c.status.as_str());
-        tag("meta", "status", status);
+        // A page of several versions says each clause's in `_clauses`.
+        if !page.gathered {
+            tag("meta", "_version", &r.version);
+            // The page's own record has no status; its clauses have their version's.
+            let status = page
+                .clauses
+                .first()
+                .map_or(r.status.as_str(), |c| c.status.as_str());
+            tag("meta", "_status", status);
+        }
         if r.in_force && !r.version.is_empty() {
-            tag("meta", "in_force", "yes");
+            tag("meta", "_in_force", "yes");
         }
         if !r.current {
-            tag("meta", "current", "no");
+            tag("meta", "_current", "no");
         }
         tag("filter", "kind", &r.kind);
         tag("filter", "document", &r.document);
@@ -231,11 +267,16 @@ fn page_html(page: &Page, settings: &Settings) -> String {
                 own.insert(name.into(), values.clone().into());
             }
         }
-        if !r.first_version.is_empty() {
-            own.insert("first_version".into(), r.first_version.clone().into());
+        if page.gathered {
+            own.insert("url".into(), r.url.clone().into());
+            own.insert("version".into(), r.version.clone().into());
+            own.insert("status".into(), r.status.clone().into());
+            if !r.first_version.is_empty() {
+                own.insert("first_version".into(), r.first_version.clone().into());
+            }
         }
-        if let Some((_, anchor)) = r.url.split_once('#') {
-            by_clause.insert(anchor.into(), own.into());
+        if r.url.contains('#') {
+            by_clause.insert(section_id(r, page.gathered), own.into());
         }
     }
     for (name, values) in &facets {
@@ -245,7 +286,7 @@ fn page_html(page: &Page, settings: &Settings) -> String {
     }
     tag(
         "meta",
-        "clauses",
+        "_clauses",
         &serde_json::Value::Object(by_clause).to_string(),
     );
     html.push_str("</div>");
@@ -253,10 +294,9 @@ fn page_html(page: &Page, settings: &Settings) -> String {
         html.push_str(&format!("<p>{}</p>", esc(&with_synonyms(head, settings))));
     }
     for r in &page.clauses {
-        let anchor = r.url.split_once('#').map_or("", |(_, a)| a);
         html.push_str(&format!(
             "<h2 id=\"{}\" data-pagefind-weight=\"1\">{}</h2><p>{}</p>",
-            esc(anchor),
+            esc(&section_id(r, page.gathered)),
             esc(&r.title),
             esc(&with_synonyms(r, settings))
         ));
@@ -291,17 +331,17 @@ fn pagefind_record(r: &Record, settings: &Settings) -> (String, String, Meta, Fi
     for (k, v) in [
         ("document", &r.document),
         ("document_title", &r.document_title),
-        ("version", &r.version),
-        ("clause", &r.clause),
-        ("heading", &r.heading),
-        ("status", &r.status),
+        ("_version", &r.version),
+        ("_clause", &r.clause),
+        ("_heading", &r.heading),
+        ("_status", &r.status),
     ] {
         if !v.is_empty() {
             meta.insert(k.into(), v.clone());
         }
     }
     if r.in_force && !r.version.is_empty() {
-        meta.insert("in_force".into(), "yes".into());
+        meta.insert("_in_force".into(), "yes".into());
     }
     let mut filters = Filters::new();
     filters.insert("kind".into(), vec![r.kind.clone()]);
@@ -327,7 +367,7 @@ fn pagefind_record(r: &Record, settings: &Settings) -> (String, String, Meta, Fi
             .char_indices()
             .nth(SUMMARY_CHARS)
             .map_or(r.body.len(), |(i, _)| i);
-        meta.insert("summary".into(), r.body[..end].to_owned());
+        meta.insert("_summary".into(), r.body[..end].to_owned());
     }
     (r.url.clone(), content, meta, filters)
 }

@@ -126,20 +126,20 @@ fn answer(index: &SearchIndex, settings: &Settings, query_string: &str) -> Resul
             for (k, v) in [
                 ("document", &h.document),
                 ("document_title", &h.document_title),
-                ("version", &h.version),
-                ("first_version", &h.first_version),
-                ("clause", &h.clause),
-                ("status", &h.status),
+                ("_version", &h.version),
+                ("_first_version", &h.first_version),
+                ("_clause", &h.clause),
+                ("_status", &h.status),
             ] {
                 if !v.is_empty() {
                     meta.insert(k, v.clone());
                 }
             }
             if h.in_force && !h.version.is_empty() {
-                meta.insert("in_force", "yes".into());
+                meta.insert("_in_force", "yes".into());
             }
             if !h.current {
-                meta.insert("current", "no".into());
+                meta.insert("_current", "no".into());
             }
             Found {
                 id: h.url.clone(),

@@ -4,10 +4,10 @@
 // Pagefind finds pages; attest's index makes each clause of a document page a section
 // under an anchored heading, so a page's `sub_results` are its clauses that matched.
 // The results listed are those clauses, from the best pages, ranked by how many of the
-// query's words each holds. Pagefind filters pages, so a page's `clauses` meta says
+// query's words each holds. Pagefind filters pages, so a page's `_clauses` meta says
 // which party, modality and phase each clause has, and the clauses without what a
 // filter asks are left out. (The preview's own client answers clause by clause, already
-// filtered, and has no `sub_results` or `clauses`.)
+// filtered, and has no `sub_results` or `_clauses`.)
 //
 // "Version in force only" is ticked at first, and a search then loads only the index of
 // the current versions. Unticked, the search runs on a second Pagefind instance that
@@ -165,7 +165,7 @@ async function clauseResults(found, query, filters) {
     const meta = data.meta || {};
     let facts = null;
     try {
-      facts = meta.clauses ? JSON.parse(meta.clauses) : null;
+      facts = meta._clauses ? JSON.parse(meta._clauses) : null;
     } catch (e) {
       facts = {};
     }
@@ -241,7 +241,9 @@ function resultItem({ data, sub, facts: own }) {
   const li = el('li', 'search-result');
   const h = el('h2', 'search-result__title heading-s');
   const a = el('a', 'search-result__link');
-  a.href = sub.url;
+  // A clause of another version is in a page gathering the document's other versions,
+  // which says where the clause is, and its version.
+  a.href = (own && own.url) || sub.url;
   const title = sub === data ? meta.title : sub.title || meta.title;
   a.textContent = meta.document ? `${meta.document} ${title}` : title;
   h.appendChild(a);
@@ -249,17 +251,19 @@ function resultItem({ data, sub, facts: own }) {
   const facts = [];
   if (meta.document_title) facts.push(meta.document_title);
   // A clause of other versions with the same words is one result, at the last of them.
-  const first = (own && own.first_version) || meta.first_version;
-  if (meta.version) facts.push(first ? `versions ${first} to ${meta.version}` : `version ${meta.version}`);
-  if (meta.in_force) facts.push('in force');
-  else if (meta.status) facts.push(meta.status.toLowerCase());
-  if (meta.current === 'no') facts.push('not the current version');
+  const first = (own && own.first_version) || meta._first_version;
+  const version = (own && own.version) || meta._version;
+  const status = (own && own.status) || meta._status;
+  if (version) facts.push(first ? `versions ${first} to ${version}` : `version ${version}`);
+  if (meta._in_force) facts.push('in force');
+  else if (status) facts.push(status.toLowerCase());
+  if (meta._current === 'no') facts.push('not the current version');
   if (facts.length) li.appendChild(el('p', 'search-result__meta secondary-text', facts.join(' · ')));
   const p = el('p', 'search-result__excerpt');
   // The synonyms indexed with a clause follow a "¦"; they are not its words.
   const excerpt = (sub.excerpt || '').split('\u00a6')[0].trim();
   if (excerpt.replace(/<\/?mark>/g, '').trim()) appendExcerpt(p, excerpt);
-  else p.textContent = meta.summary || opening(data, sub);
+  else p.textContent = meta._summary || opening(data, sub);
   li.appendChild(p);
   return li;
 }

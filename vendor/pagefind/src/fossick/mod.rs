@@ -596,7 +596,9 @@ impl Fossicker {
                     let mut previous_cluster: Option<&str> = None;
                     while let Some(word) = words.next() {
                         track_word(word, words.peek().is_none(), previous_cluster, true);
-                        previous_cluster = word.graphemes(true).last();
+                        // attest patch: the last cluster read from the end, not by
+                        // walking every cluster of the word from its start.
+                        previous_cluster = word.graphemes(true).next_back();
                     }
                 }
             };
@@ -644,6 +646,11 @@ impl Fossicker {
         let stemmer = get_stemmer(language);
 
         for (field_id, field_name) in field_order.iter().enumerate() {
+            // attest patch: a field named with a leading underscore is kept with the
+            // page, for the search page to read, but its words are not searched.
+            if field_name.starts_with('_') {
+                continue;
+            }
             if let Some(field_value) = meta.get(field_name) {
                 for (word_idx, word) in field_value.split_whitespace().enumerate() {
                     let indexable_words =
