@@ -365,6 +365,13 @@ async function searchChecks(browser) {
     const fetched = [];
     page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
     const other = () => fetched.filter((p) => p.startsWith('/pagefind-other-versions/'));
+    let otherBytes = 0;
+    page.on('response', async (r) => {
+      if (new URL(r.url()).pathname.startsWith('/pagefind-other-versions/')) {
+        const body = await r.body().catch(() => Buffer.alloc(0));
+        otherBytes += Number(r.headers()['content-length'] || body.length);
+      }
+    });
     await page.goto(`${baseUrl}/search/`, { waitUntil: 'load' });
     const ticked = await page.isChecked('#filter-current');
     let r = await runSearch(page, '"may publish a summary"');
@@ -388,6 +395,11 @@ async function searchChecks(browser) {
       r.urls[0] === '/fsm/svtad/v0.2/#clause-6.7' && !r.urls.includes('/fsm/svtad/v0.1/#clause-6.7') && other().length > 0,
       'search: unticked, the wording of versions 0.1 and 0.2 of FSM-SVTAD 6.7 is one result, at 0.2',
       JSON.stringify({ r, other: other() }),
+    );
+    result(
+      otherBytes > 0 && otherBytes < 300 * 1024,
+      `search: unticking downloads ${Math.round(otherBytes / 1024)} KB of the other versions' index`,
+      JSON.stringify(other()),
     );
     result(
       meta === 'FSM SEC Variation Testing Approach Document · versions 0.1 to 0.2 · submitted for approval · not the current version',

@@ -597,8 +597,13 @@ impl Fossicker {
                     while let Some(word) = words.next() {
                         track_word(word, words.peek().is_none(), previous_cluster, true);
                         // attest patch: the last cluster read from the end, not by
-                        // walking every cluster of the word from its start.
-                        previous_cluster = word.graphemes(true).next_back();
+                        // walking every cluster of the word from its start; and none
+                        // looked for after an ASCII character, which ends a cluster of
+                        // its own or of a script that `cross_pair` passes over anyway.
+                        previous_cluster = match word.ends_with(|c: char| c.is_ascii()) {
+                            true => None,
+                            false => word.graphemes(true).next_back(),
+                        };
                     }
                 }
             };

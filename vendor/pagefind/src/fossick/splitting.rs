@@ -364,7 +364,15 @@ fn get_discrete_words<S: AsRef<str>>(s: S) -> (String, Option<Vec<String>>) {
         .collect::<Vec<_>>()
         .join(" ");
 
-    if EMOJI.is_match(s.as_ref()) {
+    // attest patch: ASCII text, whose only characters with the Emoji property are `#`,
+    // `*` and the digits, is answered without the regex.
+    let text = s.as_ref();
+    let has_emoji = if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_digit() || b == b'#' || b == b'*')
+    } else {
+        EMOJI.is_match(text)
+    };
+    if has_emoji {
         extras = Some(
             s.as_ref()
                 .graphemes(true)
@@ -388,6 +396,19 @@ mod tests {
     use crate::fossick::get_stemmer;
 
     use super::*;
+
+    // attest patch: the ASCII path of `get_discrete_words` agrees with the regex.
+    #[test]
+    fn ascii_emoji_characters_are_the_regex_ones() {
+        for b in 0u8..128 {
+            let c = (b as char).to_string();
+            assert_eq!(
+                EMOJI.is_match(&c),
+                b.is_ascii_digit() || b == b'#' || b == b'*',
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn indexable_words_simple() {
