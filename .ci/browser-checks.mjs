@@ -275,6 +275,18 @@ function evalCases() {
   return cases;
 }
 
+/** Counts the bytes `page` downloads below `prefix`; returns a function giving the sum. */
+function countBytes(page, prefix) {
+  let bytes = 0;
+  page.on('response', async (r) => {
+    if (new URL(r.url()).pathname.startsWith(prefix)) {
+      const body = await r.body().catch(() => Buffer.alloc(0));
+      bytes += Number(r.headers()['content-length'] || body.length);
+    }
+  });
+  return () => bytes;
+}
+
 /** Submits a query on the search page and waits for the results to be announced. */
 async function runSearch(page, query) {
   await page.fill('#search-input', query);
@@ -321,15 +333,10 @@ async function searchChecks(browser) {
   {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    let bytes = 0;
-    page.on('response', async (r) => {
-      if (new URL(r.url()).pathname.startsWith('/pagefind/')) {
-        const body = await r.body().catch(() => Buffer.alloc(0));
-        bytes += Number(r.headers()['content-length'] || body.length);
-      }
-    });
+    const downloaded = countBytes(page, '/pagefind/');
     await page.goto(`${baseUrl}/search/`, { waitUntil: 'load' });
     let r = await runSearch(page, 'Test Completion Report');
+    const bytes = downloaded();
     result(r.urls.length > 0 && /^\d+ results? for “Test Completion Report”/.test(r.status), 'search: the results are announced in the live region', r.status);
     result(bytes > 0 && bytes < 300 * 1024, `search: the first query downloads ${Math.round(bytes / 1024)} KB of index and client (under 300 KB)`);
     const unfiltered = r.urls;
@@ -365,13 +372,7 @@ async function searchChecks(browser) {
     const fetched = [];
     page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
     const other = () => fetched.filter((p) => p.startsWith('/pagefind-other-versions/'));
-    let otherBytes = 0;
-    page.on('response', async (r) => {
-      if (new URL(r.url()).pathname.startsWith('/pagefind-other-versions/')) {
-        const body = await r.body().catch(() => Buffer.alloc(0));
-        otherBytes += Number(r.headers()['content-length'] || body.length);
-      }
-    });
+    const otherDownloaded = countBytes(page, '/pagefind-other-versions/');
     await page.goto(`${baseUrl}/search/`, { waitUntil: 'load' });
     const ticked = await page.isChecked('#filter-current');
     let r = await runSearch(page, '"may publish a summary"');
@@ -397,8 +398,8 @@ async function searchChecks(browser) {
       JSON.stringify({ r, other: other() }),
     );
     result(
-      otherBytes > 0 && otherBytes < 300 * 1024,
-      `search: unticking downloads ${Math.round(otherBytes / 1024)} KB of the other versions' index`,
+      otherDownloaded() > 0 && otherDownloaded() < 300 * 1024,
+      `search: unticking downloads ${Math.round(otherDownloaded() / 1024)} KB of the other versions' index`,
       JSON.stringify(other()),
     );
     result(

@@ -114,7 +114,7 @@ fn schema() -> (Schema, Fields) {
 
 fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(super::query::LONGEST_WORD))
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))
         .build()

@@ -3,8 +3,9 @@
 //! A query never fails. Control characters, markup and the parts of tantivy's query
 //! language that `attest search` does not offer (fields, ranges, boosts, fuzzy marks)
 //! become spaces; an unmatched quote is dropped; a phrase that runs into a word is cut
-//! from it; a lone `+` or `-` is ignored; a query of excluded words only searches for
-//! nothing; a very long query is cut. Each repair adds a note that says what happened
+//! from it; a lone `+` or `-` is ignored; a word too long for the index to hold is
+//! dropped; a query of excluded words only searches for nothing; a very long query is
+//! cut. Each repair adds a note that says what happened
 //! and how queries are written ([`SYNTAX`]). What is left, tantivy's query parser reads
 //! without an error (the `search_query` fuzz target holds it to that).
 
@@ -12,6 +13,13 @@ use serde::Serialize;
 
 /// How queries are written, for notes and `--help`.
 pub const SYNTAX: &str = "Search syntax: words in any order (clauses with more of them rank higher), \"an exact phrase\", +word (must appear), -word (must not appear). Filter with --party, --kind, --doc, --phase; --all-versions searches superseded and draft versions too.";
+
+/// The length in bytes from which the index leaves a word out (tantivy's
+/// `RemoveLongFilter` in the index's analyzer).
+pub const LONGEST_WORD: usize = 40;
+/// The note for a query word that no document can hold.
+const TOO_LONG: &str =
+    "a word too long to be in the index (40 characters or more, fewer for letters beyond ASCII) was ignored";
 
 /// The longest query searched, in characters; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -102,12 +110,22 @@ pub fn clean(raw: &str) -> Cleaned {
     // ordinary words here.
     let mut lone = false;
     let mut empty_phrase = false;
+    let mut too_long = false;
     let mut words: Vec<String> = split_keeping_phrases(&text)
         .into_iter()
         .filter_map(|w| {
             let bare = w.trim_start_matches(['+', '-']);
             if bare.starts_with('"') && !bare.chars().any(char::is_alphanumeric) {
                 empty_phrase = true;
+                return None;
+            }
+            // Words as the index splits them; none of them short enough to be in it
+            // means the word can match nothing, and tantivy reads it as nothing.
+            let mut parts = bare
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|p| !p.is_empty());
+            if parts.clone().next().is_some() && parts.all(|p| p.len() >= LONGEST_WORD) {
+                too_long = true;
                 return None;
             }
             if bare.is_empty() || bare.chars().all(|c| !c.is_alphanumeric() && c != '"') {
@@ -132,6 +150,9 @@ pub fn clean(raw: &str) -> Cleaned {
         notes.push(format!(
             "a phrase with no words in it was ignored. {SYNTAX}"
         ));
+    }
+    if too_long {
+        notes.push(format!("{TOO_LONG}. {SYNTAX}"));
     }
     if lone {
         notes.push(format!(
@@ -331,6 +352,34 @@ mod tests {
             )]
         );
         assert_eq!(clean("SIT -PIT").text, "SIT -PIT");
+    }
+
+    #[test]
+    fn a_word_too_long_for_the_index_is_dropped() {
+        // The index leaves out words of 40 bytes or more, so tantivy reads such a word
+        // as nothing: beside an excluded word it then sees exclusions only, an error.
+        // Found by the search_query fuzz target.
+        let long = "e".repeat(45);
+        assert_eq!(
+            parse_errors(&format!("-PIT {long}")),
+            ["Invalid query: Only excluding terms given"]
+        );
+        let c = clean(&format!("-PIT {long}"));
+        assert_eq!(c.text, "");
+        assert_eq!(
+            c.notes,
+            [
+                format!("{TOO_LONG}. {SYNTAX}"),
+                format!(
+                    "every word was excluded with `-`, so there is nothing to search for. {SYNTAX}"
+                )
+            ]
+        );
+        let c = clean(&format!("PIT +{long} \"{long}\" exit-{long}"));
+        assert_eq!(c.text, format!("PIT exit-{long}"));
+        assert_eq!(c.notes, [format!("{TOO_LONG}. {SYNTAX}")]);
+        // 39 bytes is still a word.
+        assert_eq!(clean(&"e".repeat(39)).text, "e".repeat(39));
     }
 
     #[test]
