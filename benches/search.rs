@@ -182,13 +182,14 @@ fn indexes_alone(root: &Path) {
         attest::search::index::build(&records, &[], String::new(), &dir.path().join("index"))
             .expect("tantivy builds");
     });
-    let bundle = |current: bool| {
+    let bundle = |bundle| {
         time(&|| {
-            attest::search::static_index::bundle(&records, current, &settings)
+            attest::search::static_index::build_bundle(&records, bundle, &settings)
                 .expect("Pagefind builds");
         })
     };
-    let (pagefind, other) = (bundle(true), bundle(false));
+    use attest::search::static_index::Bundle;
+    let (pagefind, other) = (bundle(Bundle::Current), bundle(Bundle::OtherVersions));
     println!(
         "indexes alone: records {records_secs:.2} s; tantivy {tantivy:.2} s ({} records); \
          Pagefind, current versions {pagefind:.2} s ({current} records); \

@@ -1,5 +1,5 @@
-//! The published site's search: Pagefind's index and its prebuilt browser client,
-//! written under `pagefind/` in the output.
+//! The published site's search: Pagefind's indexes and its prebuilt browser client,
+//! written under `pagefind/` and `pagefind-other-versions/` in the output.
 //!
 //! Pagefind indexes pages, and a query's first download holds a line for every page it
 //! knows, so the index has one Pagefind page for each page of the site, not one for each
@@ -12,17 +12,18 @@
 //! Filters carry the same facets as the tantivy index: kind, document, party, modality
 //! and phase. Pagefind filters pages, so a page carries every party, modality and phase
 //! of its clauses, and its `_clauses` meta says which clause has which; the search page
-//! keeps only the clauses that have what the filter asks.
+//! keeps only the clauses that have what the filter asks. Meta named with a leading `_`
+//! is for the search page to read: the vendored Pagefind does not search its words.
 //!
-//! There are two bundles. [`BUNDLE_DIR`] holds the current version of each document,
-//! and is all a search loads while "version in force only" is ticked, as it is at
-//! first. [`OTHER_BUNDLE_DIR`] holds the clauses of the other versions whose words
-//! differ from the current version's (the records `search::records` makes for them, a
-//! run of versions with the same words as one), one Pagefind page a document; the `_clauses`
-//! meta gives each clause's URL, version and status. The search page merges it in
-//! (Pagefind's `mergeIndex`) only when the box is unticked. A `current` filter in one bundle would
-//! have cost every first query a download of its own, and the other versions' words
-//! would have made every index chunk larger. The two are built side by side.
+//! There are two bundles, built side by side. [`BUNDLE_DIR`] holds the current version
+//! of each document, and is all a search loads while "version in force only" is ticked,
+//! as it is at first. [`OTHER_BUNDLE_DIR`] holds the clauses of the other versions whose
+//! words differ from the current version's (the records `search::records` makes for
+//! them, a run of versions with the same words as one), one Pagefind page a document,
+//! whose `_clauses` meta gives each clause's URL, version and status. The search page
+//! merges it in (Pagefind's `mergeIndex`) only when the box is unticked. A `current`
+//! filter in one bundle would have cost every first query a download of its own, and
+//! the other versions' words would have made every index chunk larger.
 //!
 //! Pagefind has no synonyms, so they are applied when indexing: a clause that uses one
 //! term of a group of `search-index/settings.toml` (PIT) is also indexed under the others
@@ -48,6 +49,29 @@ pub const BUNDLE_DIR: &str = "pagefind";
 /// Where Pagefind's files for the other versions go below the output folder.
 pub const OTHER_BUNDLE_DIR: &str = "pagefind-other-versions";
 
+/// Which versions' records a bundle holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// The current version of each document, and the pages that are not clauses.
+    Current,
+    /// The other versions' clauses with words of their own.
+    OtherVersions,
+}
+
+impl Bundle {
+    /// The bundle's folder below the output folder.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Bundle::Current => BUNDLE_DIR,
+            Bundle::OtherVersions => OTHER_BUNDLE_DIR,
+        }
+    }
+
+    fn holds(self, r: &Record) -> bool {
+        r.current == (self == Bundle::Current)
+    }
+}
+
 /// A failure of Pagefind, as text: its errors are `anyhow` values.
 #[derive(Debug, thiserror::Error)]
 #[error("the static search index could not be built: {0}")]
@@ -63,8 +87,9 @@ pub fn build(
     other_versions: bool,
 ) -> Result<Vec<OutputFile>, StaticIndexError> {
     std::thread::scope(|s| {
-        let other = other_versions.then(|| s.spawn(|| bundle(records, false, settings)));
-        let mut files = bundle(records, true, settings)?;
+        let other = other_versions
+            .then(|| s.spawn(|| build_bundle(records, Bundle::OtherVersions, settings)));
+        let mut files = build_bundle(records, Bundle::Current, settings)?;
         if let Some(other) = other {
             let other = other.join().unwrap_or_else(|_| {
                 Err(StaticIndexError("Pagefind stopped unexpectedly".into()))
@@ -75,26 +100,23 @@ pub fn build(
     })
 }
 
-/// One bundle: the current versions' records, or the others'.
-pub fn bundle(
+/// One bundle of `records`, its files with paths below the output folder.
+pub fn build_bundle(
     records: &[Record],
-    current: bool,
+    bundle: Bundle,
     settings: &Settings,
 ) -> Result<Vec<OutputFile>, StaticIndexError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .thread_name(if current {
-            "pagefind"
-        } else {
-            "pagefind-other"
-        })
+        // Named, for profiles: Pagefind indexes each page on a blocking thread.
+        .thread_name(bundle.dir())
         .build()
         .map_err(|e| StaticIndexError(e.to_string()))?;
-    runtime.block_on(bundle_async(records, current, settings))
+    runtime.block_on(bundle_async(records, bundle, settings))
 }
 
 async fn bundle_async(
     records: &[Record],
-    current: bool,
+    bundle: Bundle,
     settings: &Settings,
 ) -> Result<Vec<OutputFile>, StaticIndexError> {
     let config = PagefindServiceConfig::builder()
@@ -102,7 +124,7 @@ async fn bundle_async(
         .force_language("en".to_owned())
         .build();
     let mut index = PagefindIndex::new(Some(config)).map_err(pf_err)?;
-    for page in pages(records, current) {
+    for page in pages(records, bundle) {
         if page.clauses.is_empty() {
             let Some(head) = page.head else { continue };
             let (url, content, meta, filters) = pagefind_record(head, settings);
@@ -117,17 +139,13 @@ async fn bundle_async(
                 .map_err(pf_err)?;
         }
     }
-    let dir = if current {
-        BUNDLE_DIR
-    } else {
-        OTHER_BUNDLE_DIR
-    };
+    let dir = bundle.dir();
     let files = index.get_files().await.map_err(pf_err)?;
     Ok(files
         .into_iter()
         // The other versions' bundle is merged into the client of the first, so it
         // needs its index only, not a client, wasm or UI of its own.
-        .filter(|f| current || is_index_data(&f.filename))
+        .filter(|f| bundle == Bundle::Current || is_index_data(&f.filename))
         .map(|f| OutputFile {
             path: format!("{dir}/{}", f.filename.to_string_lossy().replace('\\', "/")),
             bytes: f.contents.into(),
@@ -162,7 +180,7 @@ struct Page<'a> {
 /// gathered by document instead, as one page at the document's clause-by-clause changes:
 /// Pagefind's cost is as much a page as a clause, and most other versions have only a
 /// few clauses with words of their own.
-fn pages(records: &[Record], current: bool) -> Vec<Page<'_>> {
+fn pages(records: &[Record], bundle: Bundle) -> Vec<Page<'_>> {
     // A document's own record (current, not a clause) is at the document's URL.
     let document_urls: std::collections::HashMap<&str, &str> = records
         .iter()
@@ -171,13 +189,14 @@ fn pages(records: &[Record], current: bool) -> Vec<Page<'_>> {
         .collect();
     let mut out: Vec<Page> = Vec::new();
     let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for r in records.iter().filter(|r| r.current == current) {
+    let gathered = bundle == Bundle::OtherVersions;
+    for r in records.iter().filter(|r| bundle.holds(r)) {
         let (url, clause) = match r.url.split_once('#') {
             Some((url, _)) => (url, true),
             None => (r.url.as_str(), false),
         };
         let url = match document_urls.get(r.document.as_str()) {
-            Some(document) if !current => crate::render::history::clauses_url(document),
+            Some(document) if gathered => crate::render::history::clauses_url(document),
             _ => url.to_owned(),
         };
         let i = *at.entry(url.clone()).or_insert_with(|| {
@@ -185,7 +204,7 @@ fn pages(records: &[Record], current: bool) -> Vec<Page<'_>> {
                 url,
                 head: None,
                 clauses: Vec::new(),
-                gathered: !current,
+                gathered,
             });
             out.len() - 1
         });
