@@ -425,6 +425,35 @@ fn search_in_the_preview_follows_an_edit_replacing_only_that_documents_records()
         search_urls(&p, "q=fortnightly&kind=tad&current=yes"),
         Vec::<String>::new()
     );
+
+    // With "version in force only" unticked, the words of P-SVTAD 0.1's 2.1, which 1.0
+    // changed, are found at 0.1, and the answer says it is not the current version.
+    assert_eq!(
+        search_urls(&p, "q=%22test+the+changes.%22&current=yes"),
+        ["/prog/svtad/#clause-2.1"]
+    );
+    let (_, json) = p.search.answer("q=%22test+the+changes.%22&current=no");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut older: Vec<(&str, &str, &str)> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["url"].as_str().unwrap(),
+                r["meta"]["_version"].as_str().unwrap(),
+                r["meta"]["_current"].as_str().unwrap_or("yes"),
+            )
+        })
+        .collect();
+    older.sort_unstable();
+    assert_eq!(
+        older,
+        [
+            ("/prog/svtad/#clause-2.1", "1.0", "yes"),
+            ("/prog/svtad/v0.1/#clause-2.1", "0.1", "no")
+        ]
+    );
 }
 
 #[test]
