@@ -29,7 +29,8 @@
 //! term of a group of `search-index/settings.toml` (PIT) is also indexed under the others
 //! (Pre-Integration Testing), which `attest search` gets by expanding the query instead.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -134,7 +135,7 @@ async fn bundle_async(
                 .map_err(pf_err)?;
         } else {
             index
-                .add_html_file(None, Some(page.url.clone()), page_html(&page, settings))
+                .add_html_file(None, Some(page.url.to_string()), page_html(&page, settings))
                 .await
                 .map_err(pf_err)?;
         }
@@ -167,7 +168,7 @@ fn is_index_data(path: &std::path::Path) -> bool {
 /// One page as Pagefind indexes it: the record of the page itself, and the records of
 /// the clauses on it, in their order.
 struct Page<'a> {
-    url: String,
+    url: Cow<'a, str>,
     head: Option<&'a Record>,
     clauses: Vec<&'a Record>,
     /// Whether the page gathers the clauses of several pages (the other versions of a
@@ -181,23 +182,26 @@ struct Page<'a> {
 /// Pagefind's cost is as much a page as a clause, and most other versions have only a
 /// few clauses with words of their own.
 fn pages(records: &[Record], bundle: Bundle) -> Vec<Page<'_>> {
-    // A document's own record (current, not a clause) is at the document's URL.
-    let document_urls: std::collections::HashMap<&str, &str> = records
-        .iter()
-        .filter(|r| r.current && r.clause.is_empty() && !r.document.is_empty())
-        .map(|r| (r.document.as_str(), r.url.as_str()))
-        .collect();
-    let mut out: Vec<Page> = Vec::new();
-    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let gathered = bundle == Bundle::OtherVersions;
+    // A document's own record (current, not a clause) is at the document's URL.
+    let document_urls: HashMap<&str, &str> = match gathered {
+        true => records
+            .iter()
+            .filter(|r| r.current && r.clause.is_empty() && !r.document.is_empty())
+            .map(|r| (r.document.as_str(), r.url.as_str()))
+            .collect(),
+        false => HashMap::new(),
+    };
+    let mut out: Vec<Page> = Vec::new();
+    let mut at: HashMap<Cow<str>, usize> = HashMap::new();
     for r in records.iter().filter(|r| bundle.holds(r)) {
         let (url, clause) = match r.url.split_once('#') {
             Some((url, _)) => (url, true),
             None => (r.url.as_str(), false),
         };
         let url = match document_urls.get(r.document.as_str()) {
-            Some(document) if gathered => crate::render::history::clauses_url(document),
-            _ => url.to_owned(),
+            Some(document) => Cow::Owned(crate::render::history::clauses_url(document)),
+            None => Cow::Borrowed(url),
         };
         let i = *at.entry(url.clone()).or_insert_with(|| {
             out.push(Page {
